@@ -1,0 +1,3 @@
+from velocity.cli import main
+
+main()

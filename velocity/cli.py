@@ -1,0 +1,224 @@
+"""The ``velocity`` command: parses options, calls one core function, renders its result, maps errors to
+exit codes. No figure is computed here. Heavy modules (duckdb, polars, numpy) are imported inside commands,
+so ``velocity --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from velocity.errors import ExitCode, VelocityError
+
+app = typer.Typer(
+    name="velocity",
+    help="Why Amazon holds your money, when it comes back, and whom to ask for feedback - from your own "
+    "Seller Central exports, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals would show buyer data
+)
+
+DEFAULT_DB = Path("velocity.duckdb")  # VELOCITY_DB overrides it (typer reads the variable)
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db",
+        envvar="VELOCITY_DB",
+        help="The store file (created by import).",
+        show_default=True,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print data as JSON on stdout; talk stays on stderr.")
+]
+MarketplaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--marketplace",
+        "-m",
+        help="Marketplace code (US, UK, DE, FR, IT, ES, CA, JP ...) for files that do not name one.",
+    ),
+]
+
+
+def say(message: str) -> None:
+    """Talk: always stderr."""
+    print(message, file=sys.stderr)
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def run(fn: Callable[[], int | None]) -> None:
+    """Run a command body; a VelocityError becomes one line on stderr (plus its hint) and its exit code."""
+    try:
+        code = fn() or ExitCode.OK
+    except VelocityError as exc:
+        say(f"velocity: error: {exc.message}")
+        if exc.hint:
+            say(f"  hint: {exc.hint}")
+        code = exc.code
+    except KeyboardInterrupt:
+        say("velocity: interrupted")
+        code = ExitCode.INTERRUPTED
+    raise typer.Exit(int(code))
+
+
+class _Bar:
+    """A one-line progress indicator on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty() and not os.environ.get("CI")
+        self.shown = False
+
+    def __call__(self, path: Path, stage: str, done: float | None) -> None:
+        if not self.live:
+            return
+        if done is None:
+            text = f"{path.name}: {stage} ..."
+        else:
+            filled = int(done * 30)
+            text = f"{path.name}: {stage} [{'#' * filled}{'.' * (30 - filled)}] {done:4.0%}"
+        sys.stderr.write("\r" + text[:100].ljust(100))
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+            self.shown = False
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Export files or folders (searched recursively; .gz too).")
+    ],
+    db: DbOption = DEFAULT_DB,
+    marketplace: MarketplaceOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read Seller Central exports into the store. Each file is all-or-nothing; importing again changes nothing."""
+
+    def body() -> int:
+        from velocity import ingest, render, store
+
+        con = store.connect(db)
+        bar = _Bar()
+
+        def progress(path: Path, stage: str, done: float | None) -> None:
+            bar(path, stage, done)
+
+        try:
+            results = []
+            for path in paths:
+                for result in ingest.import_paths(con, [path], marketplace=marketplace, progress=progress):
+                    bar.clear()
+                    results.append(result)
+                    if not as_json:
+                        say(render.import_line(result))
+        finally:
+            con.close()
+        if as_json:
+            emit_json([r.as_dict() for r in results])
+        elif results:
+            say(
+                f"{sum(r.status == 'imported' for r in results)} imported, "
+                f"{sum(r.status == 'unchanged' for r in results)} unchanged, "
+                f"{sum(r.status == 'skipped' for r in results)} skipped, "
+                f"{sum(r.status == 'error' for r in results)} failed; store: {db}"
+            )
+        return ExitCode.DATA if any(r.status == "error" for r in results) else ExitCode.OK
+
+    run(body)
+
+
+@app.command()
+def status(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """What the store holds, per export kind, and what is missing for each answer."""
+
+    def body() -> None:
+        from velocity import render, store
+        from velocity.status import status as store_status
+
+        con = store.connect(db, create=False)
+        try:
+            result = store_status(con, db)
+        finally:
+            con.close()
+        if as_json:
+            emit_json(result)
+        else:
+            sys.stdout.write(render.status_text(result))
+
+    run(body)
+
+
+@app.command()
+def rating(
+    as_of: Annotated[
+        str, typer.Option("--date", help="The day you read the table on Seller Central (YYYY-MM-DD).")
+    ],
+    marketplace: Annotated[str, typer.Option("--marketplace", "-m", help="Marketplace code, e.g. UK.")],
+    d30: Annotated[str | None, typer.Option("--d30", help="30 days: positive,neutral,negative")] = None,
+    d90: Annotated[str | None, typer.Option("--d90", help="90 days: positive,neutral,negative")] = None,
+    d365: Annotated[str | None, typer.Option("--d365", help="365 days: positive,neutral,negative")] = None,
+    lifetime: Annotated[
+        str | None, typer.Option("--lifetime", help="Lifetime: positive,neutral,negative")
+    ] = None,
+    file: Annotated[
+        Path, typer.Option("--file", help="The CSV the readings are kept in (created if missing).")
+    ] = Path("feedback-rating.csv"),
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the Feedback Manager rating table (Performance > Feedback) as you read it today.
+
+    Amazon's feedback report usually lists only 1-3 star feedback; these counts are how velocity knows
+    your positives. Example: velocity rating --date 2026-11-15 -m UK --d30 12,0,1 --d90 20,0,1
+    """
+
+    def body() -> int:
+        from velocity import ingest, ratings, render, store
+
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            raise VelocityError(f"--date {as_of!r} is not a date", "use YYYY-MM-DD", ExitCode.USAGE) from None
+        given = {"30": d30, "90": d90, "365": d365, "lifetime": lifetime}
+        counts = {p: ratings.parse_counts(v, p) for p, v in given.items() if v is not None}
+        code = marketplace.upper()
+        con = store.connect(db)
+        try:
+            ingest.check_marketplace(con, code)
+            ratings.append(file, day, code, counts)
+            result = ingest.record_rating(con, file, day, code, counts)
+        finally:
+            con.close()
+        if as_json:
+            emit_json(result.as_dict())
+        else:
+            say(f"recorded in {file}")
+            say(render.import_line(result))
+        return ExitCode.DATA if result.status == "error" else ExitCode.OK
+
+    run(body)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

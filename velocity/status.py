@@ -1,0 +1,166 @@
+"""What the store holds, per export kind, and what is missing for each of velocity's answers.
+
+Plain data out (a dict ready for JSON); rendering lives in ``velocity.render``. Never prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from velocity import sql
+from velocity.store import schema_version
+
+# Store tables in the order a seller thinks of them, with the words status uses for them.
+TABLE_LABELS = {
+    "all_orders": "All Orders lines",
+    "order_report": "Order Report lines",
+    "unshipped_orders": "Unshipped Orders lines",
+    "fba_shipments": "FBA shipment lines",
+    "feedback": "feedback (per order)",
+    "feedback_ratings": "feedback rating readings",
+    "settlements": "settlements",
+    "settlement_lines": "settlement lines",
+    "returns": "returns (seller-fulfilled)",
+    "fba_returns": "returns (FBA)",
+    "account_health": "account-health metrics",
+}
+# Which import kinds feed which table (settlement files feed two).
+KIND_TABLES = {
+    "all_orders": ("all_orders",),
+    "order_report": ("order_report",),
+    "unshipped_orders": ("unshipped_orders",),
+    "fba_shipments": ("fba_shipments",),
+    "feedback": ("feedback",),
+    "feedback_rating": ("feedback_ratings",),
+    "settlement_v1": ("settlements", "settlement_lines"),
+    "settlement_v2": ("settlements", "settlement_lines"),
+    "returns": ("returns",),
+    "fba_returns": ("fba_returns",),
+    "account_health": ("account_health",),
+}
+
+
+def _records(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
+    rel = con.sql(sql.load(name))
+    return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _missing(tables: dict[str, dict], reserve: list[dict], ratings: int) -> list[dict]:
+    """What each answer lacks, in the seller's words, with the download that fixes it."""
+    rows = {name: t["rows"] for name, t in tables.items()}
+    out = []
+
+    def need(answer: str, message: str) -> None:
+        out.append({"answer": answer, "message": message})
+
+    if not rows["all_orders"]:
+        need(
+            "why",
+            "no All Orders report: sales velocity cannot be measured"
+            " (Seller Central: Reports > Fulfillment > All Orders)",
+        )
+    if not rows["settlements"]:
+        need("why", "no settlement files: the hold date and held amount will be estimated from sales")
+    elif not reserve:
+        need(
+            "why",
+            "no reserve lines in the settlements: no hold is visible in them (pass --hold-date if you know it)",
+        )
+    if not rows["feedback"] and not ratings:
+        need(
+            "when",
+            "no feedback at all: the forecast will rest on general priors only"
+            " (download Performance > Feedback, and record the rating table with velocity rating)",
+        )
+    elif not ratings:
+        need(
+            "when",
+            "no Feedback Manager rating table: Amazon's feedback report usually lists only 1-3 star feedback,"
+            " so positive counts are unknown (record them with velocity rating)",
+        )
+    if not rows["order_report"] and not rows["fba_shipments"]:
+        need(
+            "whom",
+            "no Order Report or Amazon Fulfilled Shipments: buyers' delivery windows will be estimated"
+            " from purchase dates",
+        )
+    if not rows["account_health"]:
+        need(
+            "health",
+            "no account-health report: defects will be counted from feedback, returns and settlements only",
+        )
+    if not rows["returns"] and not rows["fba_returns"]:
+        need("health", "no Returns report: A-to-z claims and returns will not be counted")
+    return out
+
+
+def status(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
+    """The store's contents as plain data (see the ``status --json`` contract in the README)."""
+    tables = {r["table_name"]: r for r in _records(con, "store_summary")}
+    files = _records(con, "imported_files_list")
+    per_table_files: dict[str, int] = dict.fromkeys(tables, 0)
+    for f in files:
+        for table in KIND_TABLES.get(f["kind"], ()):
+            per_table_files[table] += 1
+    reserve = _records(con, "reserve_summary")
+    mix = _records(con, "feedback_mix")[0]
+    ratings = tables["feedback_ratings"]["rows"]
+    order_lines = tables["all_orders"]["rows"]
+    orders = con.execute(
+        "select count(distinct order_id) from (select order_id from all_orders union all"
+        " select order_id from order_report union all select order_id from fba_shipments)"
+    ).fetchone()[0]
+    return {
+        "db": str(db),
+        "schema_version": schema_version(con),
+        "orders": int(orders),
+        "order_lines": int(order_lines),
+        "feedback": int(tables["feedback"]["rows"]),
+        "settlements": int(tables["settlements"]["rows"]),
+        "tables": {
+            name: {
+                "label": label,
+                "rows": int(tables[name]["rows"]),
+                "orders": None if tables[name]["orders"] is None else int(tables[name]["orders"]),
+                "first_date": _iso(tables[name]["first_date"]),
+                "last_date": _iso(tables[name]["last_date"]),
+                "marketplaces": list(tables[name]["marketplaces"]),
+                "currencies": list(tables[name]["currencies"]),
+                "files": per_table_files[name],
+            }
+            for name, label in TABLE_LABELS.items()
+        },
+        "feedback_mix": {k: int(v) for k, v in mix.items()},
+        "reserve": [
+            {
+                "currency": r["currency"],
+                "first_reserve_date": _iso(r["first_reserve_date"]),
+                "held_amount": float(r["held_amount"]) if r["held_amount"] is not None else None,
+                "settlements_with_reserve": int(r["settlements_with_reserve"]),
+            }
+            for r in reserve
+        ],
+        "files": [
+            {
+                "name": Path(f["path"]).name,
+                "path": f["path"],
+                "kind": f["kind"],
+                "rows": int(f["rows"]),
+                "new": int(f["new_rows"]),
+                "updated": int(f["updated_rows"]),
+                "unchanged": int(f["unchanged_rows"]),
+                "marketplace": f["marketplace"],
+                "imported_at": f["imported_at"].isoformat(timespec="seconds"),
+                "sha256": f["sha256"],
+                "note": f["note"],
+            }
+            for f in files
+        ],
+        "missing": _missing(tables, reserve, ratings),
+    }
