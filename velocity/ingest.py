@@ -272,40 +272,53 @@ def _merge(
 
     Per key the row with the greater version wins, then the greater row hash: a total order on content,
     so the store does not depend on the order files arrive in. Rows with the same key inside one file are
-    settled by the same rule."""
+    settled by the same rule. A first import into an empty table is one pass (stage, hash, insert); keys
+    are checked for duplicates afterwards, on the narrow key columns."""
     text = sql.load(target.relation)
     columns = _table_columns(con, target.table)
     content = ", ".join(_quote(c) for c in columns)
     keys = ", ".join(_quote(k) for k in target.key)
-    version = _quote(target.version) if target.version else "null"
-    con.execute(
-        f"""create or replace temp table _staged as
-        select *, row_number() over (partition by {keys} order by {version} desc nulls last, row_hash desc) as _rank
-        from (select {content}, hash({content}) as row_hash from ({text}))""",
-        _params(text, params),
-    )
-    rows = con.execute("select count(*) from _staged").fetchone()[0]
-    markets: list[str] = []
-    if "marketplace" in columns:
-        markets = con.execute(
-            "select coalesce(list(distinct marketplace order by marketplace) filter (where marketplace is not null), [])"
-            " from _staged"
-        ).fetchone()[0]
     table = _quote(target.table)
+    version = _quote(target.version) if target.version else "null"
+    rank = f"row_number() over (partition by {keys} order by {version} desc nulls last, row_hash desc)"
+    staged = f"select {content}, hash({content}) as row_hash from ({text})"
+    bound = _params(text, params)
+    markets_of = (
+        "select coalesce(list(distinct marketplace order by marketplace) filter (where marketplace is not null), [])"
+        " from {}"
+    )
+
     if con.execute(f"select not exists (select 1 from {table})").fetchone()[0]:
-        new = con.execute(
-            f"insert into {table} by name select * exclude (_rank) from _staged where _rank = 1"
-        ).fetchone()[0]
-        con.execute("drop table _staged")
-        return rows, new, 0, rows - new, markets
+        rows = con.execute(f"insert into {table} by name {staged}", bound).fetchone()[0]
+        losers = 0
+        if con.execute(
+            f"select exists (select 1 from {table} group by {keys} having count(*) > 1)"
+        ).fetchone()[0]:
+            losers = con.execute(
+                f"delete from {table} where rowid in (select rowid from (select rowid, {rank} as _rank from {table})"
+                " where _rank > 1)"
+            ).fetchone()[0]
+        markets = con.execute(markets_of.format(table)).fetchone()[0] if "marketplace" in columns else []
+        return rows, rows - losers, 0, losers, markets
+
+    con.execute(f"create or replace temp table _staged as {staged}", bound)
+    rows = con.execute("select count(*) from _staged").fetchone()[0]
+    markets = con.execute(markets_of.format("_staged")).fetchone()[0] if "marketplace" in columns else []
+    if con.execute(f"select exists (select 1 from _staged group by {keys} having count(*) > 1)").fetchone()[
+        0
+    ]:
+        con.execute(f"create or replace temp table _staged as select * from _staged qualify {rank} = 1")
     on = " and ".join(f"w.{_quote(k)} = t.{_quote(k)}" for k in target.key)
     wv, tv = (f"w.{version}", f"t.{version}") if target.version else ("null", "null")
-    better = f"({wv} > {tv} or ({wv} is not null and {tv} is null) or ({wv} is not distinct from {tv} and w.row_hash > t.row_hash))"
+    better = (
+        f"({wv} > {tv} or ({wv} is not null and {tv} is null)"
+        f" or ({wv} is not distinct from {tv} and w.row_hash > t.row_hash))"
+    )
     con.execute(
         f"""create or replace temp table _apply as
-        select w.* exclude (_rank), t.row_hash is null as _new
+        select w.*, t.row_hash is null as _new
         from _staged w left join {table} t on {on}
-        where w._rank = 1 and (t.row_hash is null or {better})"""
+        where t.row_hash is null or {better}"""
     )
     new, updated = con.execute(
         "select count(*) filter (where _new), count(*) filter (where not _new) from _apply"

@@ -1,0 +1,57 @@
+"""Shared test helpers: a fresh store per test, the repository's fixture folders, ../shared when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from velocity import store
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+SHARED = REPO.parent / "shared"
+SAMPLES = SHARED / "samples" / "amazon"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "velocity.duckdb"
+
+
+@pytest.fixture
+def con(db: Path):
+    connection = store.connect(db)
+    yield connection
+    connection.close()
+
+
+def need_shared() -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the shared samples are not at {SAMPLES} (they sit beside the repository in development)")
+
+
+def table(con, name: str, order: str | None = None) -> list[tuple]:
+    """A table's rows, sorted, without row_hash (comparable across stores)."""
+    columns = [r[0] for r in con.execute(f"describe {name}").fetchall() if r[0] != "row_hash"]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    return con.execute(f"select {listed} from {name} order by all").fetchall()
+
+
+DATA_TABLES = (
+    "all_orders",
+    "order_report",
+    "unshipped_orders",
+    "fba_shipments",
+    "feedback",
+    "feedback_ratings",
+    "settlements",
+    "settlement_lines",
+    "returns",
+    "fba_returns",
+    "account_health",
+)
+
+
+def snapshot(con) -> dict[str, list[tuple]]:
+    return {name: table(con, name) for name in DATA_TABLES}
