@@ -28,7 +28,9 @@ def con(db: Path):
 
 def need_shared() -> None:
     if not SAMPLES.is_dir():
-        pytest.skip(f"the shared samples are not at {SAMPLES} (they sit beside the repository in development)")
+        pytest.skip(
+            f"the shared samples are not at {SAMPLES} (they sit beside the repository in development)"
+        )
 
 
 def table(con, name: str, order: str | None = None) -> list[tuple]:

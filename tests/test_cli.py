@@ -24,7 +24,9 @@ def velocity(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Compl
 
 def orders_file(folder: Path) -> Path:
     path = folder / "orders.txt"
-    path.write_text("\n".join([HEADER, line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Shipped")]) + "\n")
+    path.write_text(
+        "\n".join([HEADER, line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Shipped")]) + "\n"
+    )
     return path
 
 
@@ -33,7 +35,12 @@ def test_import_json_is_clean_on_stdout(tmp_path):
     out = velocity("import", str(path), "--json", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     [result] = json.loads(out.stdout)
-    assert (result["kind"], result["rows"], result["new"], result["status"]) == ("all_orders", 1, 1, "imported")
+    assert (result["kind"], result["rows"], result["new"], result["status"]) == (
+        "all_orders",
+        1,
+        1,
+        "imported",
+    )
     assert (tmp_path / "velocity.duckdb").exists()  # the default store, in the current folder
 
 
@@ -46,7 +53,12 @@ def test_import_summary_lines_go_to_stderr(tmp_path):
 def test_db_option_and_environment(tmp_path):
     path = orders_file(tmp_path)
     assert velocity("import", str(path), "--db", str(tmp_path / "a.duckdb"), cwd=tmp_path).returncode == 0
-    assert velocity("import", str(path), cwd=tmp_path, env={"VELOCITY_DB": str(tmp_path / "b.duckdb")}).returncode == 0
+    assert (
+        velocity(
+            "import", str(path), cwd=tmp_path, env={"VELOCITY_DB": str(tmp_path / "b.duckdb")}
+        ).returncode
+        == 0
+    )
     assert (tmp_path / "a.duckdb").exists() and (tmp_path / "b.duckdb").exists()
     assert not (tmp_path / "velocity.duckdb").exists()
 
@@ -81,7 +93,9 @@ def test_bad_db_is_one_line_and_exit_1(tmp_path):
 
 def test_errors_exit_1_and_other_files_still_import(tmp_path):
     need_shared()
-    out = velocity("import", str(SAMPLES / "feedback__airbyte_fixture.tsv"), str(orders_file(tmp_path)), cwd=tmp_path)
+    out = velocity(
+        "import", str(SAMPLES / "feedback__airbyte_fixture.tsv"), str(orders_file(tmp_path)), cwd=tmp_path
+    )
     assert out.returncode == 1
     assert "velocity: error:" in out.stderr and "feedback__airbyte_fixture.tsv" in out.stderr
     assert "1 imported" in out.stderr
@@ -116,7 +130,9 @@ def test_rating_records_and_corrects(tmp_path):
 
 
 def test_rating_refuses_contradictions(tmp_path):
-    out = velocity("rating", "--date", "2026-11-15", "-m", "UK", "--d30", "30,0,1", "--d90", "20,0,1", cwd=tmp_path)
+    out = velocity(
+        "rating", "--date", "2026-11-15", "-m", "UK", "--d30", "30,0,1", "--d90", "20,0,1", cwd=tmp_path
+    )
     assert out.returncode == 2
     assert "exceeds" in out.stderr
     out = velocity("rating", "--date", "15/11/2026", "-m", "UK", "--d30", "3,0,1", cwd=tmp_path)

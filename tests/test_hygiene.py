@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ("velocity.ingest", "velocity.status", "velocity.store", "velocity.kinds", "velocity.ratings", "velocity.render")
+CORE = (
+    "velocity.ingest",
+    "velocity.status",
+    "velocity.store",
+    "velocity.kinds",
+    "velocity.ratings",
+    "velocity.render",
+)
 
 
 def _modules_after(code: str) -> set[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import snapshot
+
 from velocity import ingest
 
 HEADER = (
@@ -18,9 +19,41 @@ HEADER = (
 
 
 def line(order: str, sku: str, updated: str, status: str, price: str = "10.00") -> str:
-    fields = [order, "", "2026-10-01T10:00:00+00:00", updated, status, "Merchant", "Amazon.co.uk", "", "Standard",
-              'Poster 12" x 18"', sku, "B000", "Shipped" if status == "Shipped" else "Unshipped", "1", "GBP", price,
-              "", "", "", "", "", "", "", "LEEDS", "", "LS1", "GB", "", "", "false", "", "", "false"]
+    fields = [
+        order,
+        "",
+        "2026-10-01T10:00:00+00:00",
+        updated,
+        status,
+        "Merchant",
+        "Amazon.co.uk",
+        "",
+        "Standard",
+        'Poster 12" x 18"',
+        sku,
+        "B000",
+        "Shipped" if status == "Shipped" else "Unshipped",
+        "1",
+        "GBP",
+        price,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "LEEDS",
+        "",
+        "LS1",
+        "GB",
+        "",
+        "",
+        "false",
+        "",
+        "",
+        "false",
+    ]
     return "\t".join(fields)
 
 
@@ -30,20 +63,30 @@ def write(path: Path, *lines: str) -> Path:
 
 
 def test_newer_last_updated_wins_in_either_order(tmp_path, con):
-    old = write(tmp_path / "a.txt", line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Pending", ""))
+    old = write(
+        tmp_path / "a.txt", line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Pending", "")
+    )
     new = write(tmp_path / "b.txt", line("202-0000001-0000001", "S1", "2026-10-03T09:00:00+00:00", "Shipped"))
     [first] = ingest.import_paths(con, [new])
     [second] = ingest.import_paths(con, [old])
     assert (first.new, second.new, second.updated, second.unchanged) == (1, 0, 0, 1)
-    assert con.execute("select order_status, item_price::double from all_orders").fetchall() == [("Shipped", 10.0)]
+    assert con.execute("select order_status, item_price::double from all_orders").fetchall() == [
+        ("Shipped", 10.0)
+    ]
 
 
 def test_update_is_counted(tmp_path, con):
-    old = write(tmp_path / "a.txt", line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Pending", ""),
-                line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"))
-    new = write(tmp_path / "b.txt", line("202-0000001-0000001", "S1", "2026-10-03T09:00:00+00:00", "Shipped"),
-                line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
-                line("202-0000003-0000003", "S2", "2026-10-03T09:00:00+00:00", "Shipped"))
+    old = write(
+        tmp_path / "a.txt",
+        line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Pending", ""),
+        line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
+    )
+    new = write(
+        tmp_path / "b.txt",
+        line("202-0000001-0000001", "S1", "2026-10-03T09:00:00+00:00", "Shipped"),
+        line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
+        line("202-0000003-0000003", "S2", "2026-10-03T09:00:00+00:00", "Shipped"),
+    )
     ingest.import_paths(con, [old])
     [result] = ingest.import_paths(con, [new])
     assert (result.rows, result.new, result.updated, result.unchanged) == (3, 1, 1, 1)
@@ -70,9 +113,14 @@ def test_same_file_twice_is_not_read_again(tmp_path, con):
 
 
 def test_bad_file_leaves_store_unchanged_and_others_import(tmp_path, con):
-    good = write(tmp_path / "a.txt", line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Shipped"))
-    bad = write(tmp_path / "b.txt", line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
-                line("202-0000003-0000003", "S1", "2026-10-01T11:00:00+00:00", "Shipped", price="ten"))
+    good = write(
+        tmp_path / "a.txt", line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Shipped")
+    )
+    bad = write(
+        tmp_path / "b.txt",
+        line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
+        line("202-0000003-0000003", "S1", "2026-10-01T11:00:00+00:00", "Shipped", price="ten"),
+    )
     results = ingest.import_paths(con, [bad, good])
     assert [r.status for r in results] == ["error", "imported"]
     assert "line 3" in results[0].error and "item-price" in results[0].error and "'ten'" in results[0].error
@@ -81,15 +129,22 @@ def test_bad_file_leaves_store_unchanged_and_others_import(tmp_path, con):
 
 
 def test_repeated_header_lines_are_ignored(tmp_path, con):
-    joined = write(tmp_path / "joined.txt", line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
-                   HEADER, line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"))
+    joined = write(
+        tmp_path / "joined.txt",
+        line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
+        HEADER,
+        line("202-0000002-0000002", "S1", "2026-10-01T11:00:00+00:00", "Shipped"),
+    )
     [result] = ingest.import_paths(con, [joined])
     assert (result.status, result.rows) == ("imported", 2)
 
 
 def test_duplicate_key_inside_one_file_keeps_the_newest(tmp_path, con):
-    f = write(tmp_path / "a.txt", line("202-0000001-0000001", "S1", "2026-10-02T11:00:00+00:00", "Shipped"),
-              line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Pending", ""))
+    f = write(
+        tmp_path / "a.txt",
+        line("202-0000001-0000001", "S1", "2026-10-02T11:00:00+00:00", "Shipped"),
+        line("202-0000001-0000001", "S1", "2026-10-01T11:00:00+00:00", "Pending", ""),
+    )
     [result] = ingest.import_paths(con, [f])
     assert (result.rows, result.new, result.unchanged) == (2, 1, 1)
     assert con.execute("select order_status from all_orders").fetchall() == [("Shipped",)]

@@ -8,11 +8,11 @@ import itertools
 import tempfile
 from pathlib import Path
 
+from conftest import snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import snapshot
 from test_merge import HEADER, line
+
 from velocity import ingest, store
 
 ORDERS = [f"202-{n:07d}-{n:07d}" for n in range(1, 7)]
@@ -108,11 +108,17 @@ def test_permutations_of_three_overlapping_downloads(tmp_path):
     """A fixed case, every order: pending then shipped then a late correction."""
     rows = [
         [("202-0000001-0000001", "S1", UPDATES[0], "Pending", "")],
-        [("202-0000001-0000001", "S1", UPDATES[3], "Shipped", "9.99"), ("202-0000002-0000002", "S2", UPDATES[1], "Shipped", "12.00")],
+        [
+            ("202-0000001-0000001", "S1", UPDATES[3], "Shipped", "9.99"),
+            ("202-0000002-0000002", "S2", UPDATES[1], "Shipped", "12.00"),
+        ],
         [("202-0000001-0000001", "S1", UPDATES[5], "Shipped", "10,50")],
     ]
     paths = _files(tmp_path, rows)
-    results = {_freeze(_store_after(tmp_path, f"p{i}.duckdb", list(p))) for i, p in enumerate(itertools.permutations(paths))}
+    results = {
+        _freeze(_store_after(tmp_path, f"p{i}.duckdb", list(p)))
+        for i, p in enumerate(itertools.permutations(paths))
+    }
     assert len(results) == 1
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from conftest import SAMPLES, need_shared
+
 from velocity import ingest
 
 WITH_ROWS = {
@@ -59,7 +59,9 @@ def test_sample_values(con):
     ).fetchone()
     assert row == ("Cancelled", "US", "USD", Decimal("7"), Decimal("0.09"), "2022-07-18 00:32:07+00", 0)
     # the last row is a cancelled line with empty price and currency
-    row = con.execute("select currency, item_price from all_orders where order_id = '113-3281105-7707448'").fetchone()
+    row = con.execute(
+        "select currency, item_price from all_orders where order_id = '113-3281105-7707448'"
+    ).fetchone()
     assert row == (None, None)
 
 
@@ -76,5 +78,8 @@ def test_reserve_is_absent_in_samples(con):
     lines = con.execute(
         "select transaction_type, amount_description, amount::double from settlement_lines order by 1"
     ).fetchall()
-    assert lines == [("Payable to Amazon", "Payable to Amazon", -39.99), ("Subscription Fee", "Subscription Fee", -39.99)]
+    assert lines == [
+        ("Payable to Amazon", "Payable to Amazon", -39.99),
+        ("Subscription Fee", "Subscription Fee", -39.99),
+    ]
     assert con.execute("select total_amount::double, currency from settlements").fetchone() == (-39.99, "USD")

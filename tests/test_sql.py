@@ -13,7 +13,7 @@ TARGETS = [(kind, target) for kind in KINDS.values() for target in kind.targets]
 
 
 def test_loader_names_the_missing_file():
-    with pytest.raises(RuntimeError, match="no_such_relation.sql"):
+    with pytest.raises(RuntimeError, match=r"no_such_relation\.sql"):
         sql.load("no_such_relation")
 
 
@@ -46,5 +46,11 @@ def test_staging_relation_matches_its_table(con, kind, target):
 
 
 def test_report_relations_run_on_an_empty_store(con):
-    for name in ("store_summary", "feedback_mix", "reserve_summary", "imported_files_list", "order_marketplaces"):
+    for name in (
+        "store_summary",
+        "feedback_mix",
+        "reserve_summary",
+        "imported_files_list",
+        "order_marketplaces",
+    ):
         con.sql(sql.load(name)).fetchall()

@@ -352,12 +352,6 @@ def _marketplace_of_orders(con: duckdb.DuckDBPyConnection, relation: str, column
     return [r[0] for r in rows]
 
 
-def _store_marketplaces(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0] for r in con.execute("select distinct marketplace from order_marketplaces order by 1").fetchall()
-    ]
-
-
 def _known_marketplace(code: str | None) -> str | None:
     return code.upper() if code else None
 
@@ -400,6 +394,17 @@ def _fits(con: duckdb.DuckDBPyConnection, values: list[str], fmt: str) -> bool:
     return bad == 0
 
 
+# A Feedback header in a language other than English names the date order: each of these languages is used
+# by marketplaces that share one order (Japanese only on amazon.co.jp; German only on amazon.de ...).
+LANGUAGE_DATE_FORMAT = {
+    "de": "%d.%m.%y",
+    "ja": "%y/%m/%d",
+    "fr": "%d/%m/%y",
+    "it": "%d/%m/%y",
+    "es": "%d/%m/%y",
+}
+
+
 def resolve_date_format(
     con: duckdb.DuckDBPyConnection,
     values: list[str],
@@ -408,15 +413,21 @@ def resolve_date_format(
     allow_year_first: bool,
     what: str,
     path: Path,
+    language: str | None = None,
 ) -> tuple[str, str | None]:
     """The strptime format ('iso' for YYYY-MM-DD) of a column of local-style dates, and a note.
 
-    The marketplace decides where known; otherwise the one format every value fits. Dates that fit both
-    D/M and M/D with no marketplace known are refused, never guessed."""
+    The marketplace decides where known, else the header's language where that names one order; otherwise
+    the one format every value fits. Dates that fit both D/M and M/D with nothing to decide between them
+    are refused, never guessed."""
     if not values or all(_ISO.match(v) for v in values):
         return "iso", None
     if marketplace:
         return _with_four_digit_years(_marketplace_format(con, marketplace), values), None
+    if language in LANGUAGE_DATE_FORMAT:
+        fmt = _with_four_digit_years(LANGUAGE_DATE_FORMAT[language], values)
+        name = _FORMAT_NAMES.get(fmt.replace("%Y", "%y"), fmt)
+        return fmt, f"{what} read as {name}, from the header's language"
     candidates = ["%d.%m.%y"] if any("." in v for v in values) else ["%m/%d/%y", "%d/%m/%y"]
     if allow_year_first and "." not in candidates[0]:
         candidates.append("%y/%m/%d")
@@ -432,15 +443,16 @@ def resolve_date_format(
     options = " or ".join(_FORMAT_NAMES.get(f.replace("%Y", "%y"), f) for f in fitting)
     raise VelocityError(
         f"{path}: {what}: dates such as {values[0]!r} fit {options}, and the marketplace is unknown",
-        "looks like a report from one marketplace; pass --marketplace UK (D/M/YY) or --marketplace US (M/D/YY)",
+        "pass the report's marketplace, e.g. --marketplace UK (D/M/YY) or --marketplace US (M/D/YY),"
+        " or import the All Orders report holding these orders first",
     )
 
 
 def _file_marketplace(
     con: duckdb.DuckDBPyConnection, kind: Kind, given: str | None, order_column: str, notes: list[str]
 ) -> str | None:
-    """The marketplace of a file whose rows do not say: as given, else from its orders in the store,
-    else the store's only marketplace (with a note)."""
+    """The marketplace of a file whose rows do not say: as given, else from its orders in the store;
+    otherwise unknown (never assumed from what else the store holds)."""
     if given or not con.execute(f"select exists (select 1 from {kind.raw})").fetchone()[0]:
         return given
     found = _marketplace_of_orders(con, kind.raw, order_column)
@@ -452,10 +464,6 @@ def _file_marketplace(
             f"its orders belong to several marketplaces ({', '.join(found)})",
             "a report covers one marketplace: pass --marketplace CODE",
         )
-    every = _store_marketplaces(con)
-    if len(every) == 1:
-        notes.append(f"marketplace {every[0]}: the only one in the store")
-        return every[0]
     return None
 
 
@@ -521,8 +529,12 @@ def _explain(exc: duckdb.Error, source: _Source, names: list[str], kind: Kind) -
             "the file may be damaged: download the report again",
         )
     if (m := _CSV_LINE.search(text)) and (f := _FIELDS.search(text)):
+        number = int(m.group(1))
+        found = next(
+            (len(t.split("\t")) for i, t in enumerate(_lines(source), 1) if i == number), int(f.group(2))
+        )
         return VelocityError(
-            f"{name}: line {m.group(1)} has {f.group(2)} fields where the header has {f.group(1)}",
+            f"{name}: line {number} has {found} fields where the header has {f.group(1)}",
             "the file is damaged or was cut short: download the report again",
         )
     if "Invalid unicode" in text:
@@ -688,19 +700,22 @@ def _split_rows(head: str, limit: int = 50) -> list[list[str]]:
     return [line.rstrip("\r").split("\t") for line in head.split("\n")[1:limit] if line.strip()]
 
 
-def _prepare(
-    con: duckdb.DuckDBPyConnection, source: _Source, marketplace: str | None, notes: list[str]
-) -> tuple[Kind, list[str], dict]:
-    """Recognise the file, put it behind its raw view, and resolve what its staging needs."""
+@dataclass
+class _Recognised:
+    kind: Kind
+    cells: list[str]  # the header as written
+    names: list[str]  # the column names DuckDB reads it with
+    language: str | None = None  # of a Feedback header, when known
+
+
+def _recognise(source: _Source) -> _Recognised:
+    """The kind of export a file holds, from its first bytes."""
     first = source.head.split("\n", 1)[0].rstrip("\r")
     if source.head.lstrip()[:1] in ("{", "["):
-        _stage_account_health(con, source)
-        return ACCOUNT_HEALTH, [], {"marketplace": marketplace}
+        return _Recognised(ACCOUNT_HEALTH, [], [])
     if is_rating_header(first):
         cells = first.split(",")
-        _read_tsv(con, source, FEEDBACK_RATINGS, _header_names(cells), cells, delim=",")
-        names = _header_names(cells)
-        return FEEDBACK_RATINGS, names, {"marketplace": marketplace}
+        return _Recognised(FEEDBACK_RATINGS, cells, _header_names(cells))
     cells = first.split("\t")
     while len(cells) > 1 and not cells[-1].strip():
         cells.pop()  # a header ending in a tab
@@ -712,9 +727,26 @@ def _prepare(
             " settlement (V1, V2), Returns, FBA returns and account-health reports",
         )
     kind, layout = found
-    names = list(layout.positions) if layout else _header_names(cells)
-    _read_tsv(con, source, kind, names, cells)
+    if layout is not None:
+        return _Recognised(kind, cells, list(layout.positions), layout.language)
+    return _Recognised(kind, cells, _header_names(cells))
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    found: _Recognised,
+    marketplace: str | None,
+    notes: list[str],
+) -> dict:
+    """Put the file behind its raw relation and resolve the parameters its staging needs."""
+    kind = found.kind
     params: dict = {"marketplace": marketplace}
+    if kind is ACCOUNT_HEALTH:
+        _stage_account_health(con, source)
+        return params
+    delim = "," if kind is FEEDBACK_RATINGS else "\t"
+    _read_tsv(con, source, kind, found.names, found.cells, delim=delim)
     if kind is FEEDBACK:
         market = _file_marketplace(con, kind, marketplace, "order_id", notes)
         params["marketplace"] = market
@@ -722,12 +754,12 @@ def _prepare(
             con,
             _distinct(con, kind.raw, "date"),
             market,
-            allow_year_first=(layout.language == "ja"),
+            allow_year_first=(found.language == "ja"),
             what="Date",
             path=source.path,
+            language=found.language,
         )
-        if note:
-            notes.append(note)
+        notes += [note] if note else []
     elif kind.raw == "raw_settlement":
         markets = [
             r[0]
@@ -745,12 +777,11 @@ def _prepare(
             what="posted-date",
             path=source.path,
         )
-        if note:
-            notes.append(note)
+        notes += [note] if note else []
     elif kind.needs_marketplace:
         order_column = "order id" if "order id" in kind.columns else "order-id"
         params["marketplace"] = _file_marketplace(con, kind, marketplace, order_column, notes)
-    return kind, names, params
+    return params
 
 
 def _import_one(
@@ -769,7 +800,9 @@ def _import_one(
             try:
                 if progress:
                     progress("reading", None)
-                kind, names, params = _prepare(con, source, marketplace, notes)
+                found = _recognise(source)
+                kind, names = found.kind, found.names
+                params = _stage(con, source, found, marketplace, notes)
                 counts = [_merge(con, target, params) for target in kind.targets]
                 rows = counts[0][0]
                 if kind.raw == "raw_settlement":  # summary and lines come from the same file rows

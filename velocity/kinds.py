@@ -330,15 +330,23 @@ _FEEDBACK_OLD_EN = (
     "rater email",
     "rater role",
 )
-# First header cell -> language, for translated headers velocity does not know word for word.
-_FIRST_CELL_LANGUAGE = {
-    "date": "en",
-    "datum": "de",
-    "data": "it",
-    "fecha": "es",
-    "日付": "ja",
-    "datum ": "de",
+# Words that give a translated header's language away, for headers velocity does not know word for word.
+_LANGUAGE_WORDS = {
+    "de": ("bewertung", "kommentar", "bestellnummer", "antwort"),
+    "fr": ("évaluation", "commentaire", "commande", "réponse"),
+    "it": ("valutazione", "commenti", "ordine", "risposta"),
+    "es": ("valoración", "calificación", "comentarios", "pedido", "respuesta"),
+    "ja": ("日付", "評価", "注文"),
+    "en": ("rating", "comments", "order id", "your response"),
 }
+
+
+def header_language(names: tuple[str, ...]) -> str | None:
+    """The language of a Feedback header, from the words in it; None if no known word appears."""
+    text = " ".join(names)
+    found = [lang for lang, words in _LANGUAGE_WORDS.items() if any(w in text for w in words)]
+    return found[0] if len(found) == 1 else None
+
 
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
@@ -368,7 +376,7 @@ def feedback_layout(header: list[str], rows: list[list[str]]) -> FeedbackLayout 
             and ORDER_ID.match(r[at["order_id"]].strip())
             for r in sample
         ):
-            return FeedbackLayout(positions, _FIRST_CELL_LANGUAGE.get(names[0]))
+            return FeedbackLayout(positions, header_language(names))
     return None
 
 
