@@ -12,7 +12,9 @@ import hashlib
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ from velocity.kinds import (
 )
 
 HEAD_BYTES = 1 << 16
+LARGE_FILE = 32 << 20  # bytes; larger files get a progress bar
 EXPORT_SUFFIXES = {".txt", ".tsv", ".csv", ".json", ".gz", ".tab", ""}
 BINARY_MAGIC = (
     b"PK\x03\x04",
@@ -114,6 +117,33 @@ def _hash(path: Path, progress: Progress | None) -> str:
             if progress:
                 progress("hashing", done / size)
     return digest.hexdigest()
+
+
+@contextmanager
+def _watched(con: duckdb.DuckDBPyConnection, progress: Progress | None) -> Iterator[None]:
+    """While the block runs DuckDB queries, report their progress (DuckDB's own estimate, per query)."""
+    if progress is None:
+        yield
+        return
+    con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
+    stop = threading.Event()
+
+    def poll() -> None:
+        shown = 0.0  # the first query (the load) is nearly all the work; later short ones restart at 0
+        while not stop.wait(0.2):
+            done = min(con.query_progress(), 100.0) / 100
+            if done > shown:
+                shown = done
+                progress("reading", shown)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+        con.execute("set enable_progress_bar = false")
 
 
 def _head(path: Path) -> tuple[bytes, bool]:
@@ -787,7 +817,8 @@ def _stage(
 def _import_one(
     con: duckdb.DuckDBPyConnection, path: Path, marketplace: str | None, progress: Progress | None
 ) -> FileResult:
-    sha256 = _hash(path, progress if path.stat().st_size > (32 << 20) else None)
+    large = path.stat().st_size > LARGE_FILE
+    sha256 = _hash(path, progress if large else None)
     if seen := _already(con, sha256):
         return FileResult(str(path), "unchanged", kind=seen[0], notes=[f"already imported on {seen[1]}"])
     with tempfile.TemporaryDirectory(prefix="velocity-") as tmp:
@@ -798,12 +829,11 @@ def _import_one(
             names: list[str] = []
             kind: Kind | None = None
             try:
-                if progress:
-                    progress("reading", None)
                 found = _recognise(source)
                 kind, names = found.kind, found.names
-                params = _stage(con, source, found, marketplace, notes)
-                counts = [_merge(con, target, params) for target in kind.targets]
+                with _watched(con, progress if large else None):
+                    params = _stage(con, source, found, marketplace, notes)
+                    counts = [_merge(con, target, params) for target in kind.targets]
                 rows = counts[0][0]
                 if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
                     rows = con.execute("select count(*) from raw_settlement").fetchone()[0]

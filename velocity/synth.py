@@ -181,11 +181,21 @@ def _offset_text(seconds: int) -> str:
 def _iso(ts: np.ndarray, offset: np.ndarray | int = 0) -> pl.Series:
     """Instants (epoch seconds) as `2026-10-19T14:03:11+00:00`, rendered at the given UTC offset(s)."""
     ts = np.asarray(ts, dtype=np.int64)
-    off = np.broadcast_to(np.asarray(offset, dtype=np.int64), ts.shape)
-    local = pl.from_epoch(pl.Series(ts + off), time_unit="s").dt.strftime("%Y-%m-%dT%H:%M:%S")
-    uniq, inv = np.unique(off, return_inverse=True)
-    suffix = pl.Series([_offset_text(int(u)) for u in uniq], dtype=pl.String).gather(inv.ravel())
-    return local + suffix
+    local = ts + np.broadcast_to(np.asarray(offset, dtype=np.int64), ts.shape)
+    # few distinct days, offsets and times of day: format each once, then gather (fast for millions)
+    days, day_idx = np.unique(local // _DAY, return_inverse=True)
+    offsets, off_idx = np.unique(local - ts, return_inverse=True)
+    day_text = _date_text(days).gather(day_idx.ravel())
+    secs = local % _DAY
+    hh, mm, ss = secs // 3600, secs // 60 % 60, secs % 60
+    two = pl.Series([f"{i:02d}" for i in range(60)], dtype=pl.String)
+    suffix = pl.Series([_offset_text(int(u)) for u in offsets], dtype=pl.String).gather(off_idx.ravel())
+    frame = pl.DataFrame(
+        {"d": day_text, "h": two.gather(hh), "m": two.gather(mm), "s": two.gather(ss), "z": suffix}
+    )
+    return frame.select(
+        pl.concat_str("d", pl.lit("T"), "h", pl.lit(":"), "m", pl.lit(":"), "s", "z").alias("t")
+    ).to_series()
 
 
 def _date_text(days: np.ndarray, fmt: str = "%Y-%m-%d") -> pl.Series:
@@ -194,16 +204,16 @@ def _date_text(days: np.ndarray, fmt: str = "%Y-%m-%d") -> pl.Series:
 
 def _money(pence: np.ndarray, empty: np.ndarray | None = None) -> pl.Series:
     """Integer pence as `12.34` / `-3.85`; null (written as an empty field) where `empty`."""
-    p = pl.Series("p", np.asarray(pence, dtype=np.int64))
-    a = pl.col("p").abs()
-    text = pl.concat_str(
-        pl.when(pl.col("p") < 0).then(pl.lit("-")).otherwise(pl.lit("")),
-        (a // 100).cast(pl.String),
-        pl.lit("."),
-        (a % 100).cast(pl.String).str.zfill(2),
-    )
-    frame = pl.DataFrame({"p": p, "e": np.zeros(len(p), bool) if empty is None else np.asarray(empty, bool)})
-    return frame.select(pl.when(pl.col("e")).then(None).otherwise(text).alias("m")).to_series()
+    values, idx = np.unique(np.asarray(pence, dtype=np.int64), return_inverse=True)
+    a = np.abs(values)
+    text = [
+        f"{'-' if v < 0 else ''}{x // 100}.{x % 100:02d}"
+        for v, x in zip(values.tolist(), a.tolist(), strict=True)
+    ]
+    idx = idx.ravel()
+    if empty is not None:
+        idx = np.where(np.asarray(empty, bool), len(text), idx)
+    return pl.Series([*text, None], dtype=pl.String).gather(idx)
 
 
 def _blank(values: pl.Series, empty: np.ndarray) -> pl.Series:
@@ -224,11 +234,9 @@ def _const(value: str | None, n: int) -> pl.Series:
 
 
 def _rand_text(rng: np.random.Generator, n: int, length: int, alphabet: str) -> pl.Series:
-    chars = np.array(list(alphabet))
-    picked = chars[rng.integers(0, len(alphabet), size=(n, length))]
-    return (
-        pl.Series(["".join(row) for row in picked], dtype=pl.String) if n else pl.Series([], dtype=pl.String)
-    )
+    chars = np.array(list(alphabet), dtype="<U1")
+    picked = np.ascontiguousarray(chars[rng.integers(0, len(alphabet), size=(n, length))])
+    return pl.Series(picked.view(f"<U{length}").ravel(), dtype=pl.String)
 
 
 def _unique_ints(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndarray:
