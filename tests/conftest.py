@@ -33,11 +33,9 @@ def need_shared() -> None:
         )
 
 
-def table(con, name: str, order: str | None = None) -> list[tuple]:
-    """A table's rows, sorted, without row_hash (comparable across stores)."""
-    columns = [r[0] for r in con.execute(f"describe {name}").fetchall() if r[0] != "row_hash"]
-    listed = ", ".join(f'"{c}"' for c in columns)
-    return con.execute(f"select {listed} from {name} order by all").fetchall()
+def table(con, name: str) -> list[tuple]:
+    """A table's rows, sorted (comparable across stores)."""
+    return con.execute(f"select * from {name} order by all").fetchall()
 
 
 DATA_TABLES = (

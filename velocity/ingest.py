@@ -33,6 +33,7 @@ from velocity.kinds import (
     is_rating_header,
     looks_like,
 )
+from velocity.store import one
 
 HEAD_BYTES = 1 << 16
 LARGE_FILE = 32 << 20  # bytes; larger files get a progress bar
@@ -291,7 +292,7 @@ def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         " order by ordinal_position",
         {"t": table},
     ).fetchall()
-    return [r[0] for r in rows if r[0] != "row_hash"]
+    return [r[0] for r in rows]
 
 
 def _merge(
@@ -300,59 +301,60 @@ def _merge(
     """Stage the target's relation and merge it into its table: (rows, new, updated, unchanged, the
     marketplaces its rows name).
 
-    Per key the row with the greater version wins, then the greater row hash: a total order on content,
-    so the store does not depend on the order files arrive in. Rows with the same key inside one file are
-    settled by the same rule. A first import into an empty table is one pass (stage, hash, insert); keys
-    are checked for duplicates afterwards, on the narrow key columns."""
+    Per key the row with the greater version wins; at equal versions, the one whose content hashes
+    greater (a total order on content, computed afresh on both sides, only for rows that meet): so the
+    store never depends on the order files arrive in. Rows with the same key inside one file are settled
+    by the same rule. A first import into an empty table is one pass; keys are checked for duplicates
+    afterwards, on the narrow key columns."""
     text = sql.load(target.relation)
     columns = _table_columns(con, target.table)
     content = ", ".join(_quote(c) for c in columns)
     keys = ", ".join(_quote(k) for k in target.key)
     table = _quote(target.table)
     version = _quote(target.version) if target.version else "null"
-    rank = f"row_number() over (partition by {keys} order by {version} desc nulls last, row_hash desc)"
-    staged = f"select {content}, hash({content}) as row_hash from ({text})"
+    rank = f"row_number() over (partition by {keys} order by {version} desc nulls last, hash({content}) desc)"
     bound = _params(text, params)
     markets_of = (
         "select coalesce(list(distinct marketplace order by marketplace) filter (where marketplace is not null), [])"
         " from {}"
     )
+    has_duplicates = "select exists (select 1 from {} group by " + keys + " having count(*) > 1)"
 
-    if con.execute(f"select not exists (select 1 from {table})").fetchone()[0]:
-        rows = con.execute(f"insert into {table} by name {staged}", bound).fetchone()[0]
+    if one(con, f"select not exists (select 1 from {table})")[0]:
+        rows = one(con, f"insert into {table} by name select {content} from ({text})", bound)[0]
         losers = 0
-        if con.execute(
-            f"select exists (select 1 from {table} group by {keys} having count(*) > 1)"
-        ).fetchone()[0]:
-            losers = con.execute(
+        if one(con, has_duplicates.format(table))[0]:
+            losers = one(
+                con,
                 f"delete from {table} where rowid in (select rowid from (select rowid, {rank} as _rank from {table})"
-                " where _rank > 1)"
-            ).fetchone()[0]
-        markets = con.execute(markets_of.format(table)).fetchone()[0] if "marketplace" in columns else []
+                " where _rank > 1)",
+            )[0]
+        markets = one(con, markets_of.format(table))[0] if "marketplace" in columns else []
         return rows, rows - losers, 0, losers, markets
 
-    con.execute(f"create or replace temp table _staged as {staged}", bound)
-    rows = con.execute("select count(*) from _staged").fetchone()[0]
-    markets = con.execute(markets_of.format("_staged")).fetchone()[0] if "marketplace" in columns else []
-    if con.execute(f"select exists (select 1 from _staged group by {keys} having count(*) > 1)").fetchone()[
-        0
-    ]:
+    con.execute(f"create or replace temp table _staged as select {content} from ({text})", bound)
+    rows = one(con, "select count(*) from _staged")[0]
+    markets = one(con, markets_of.format("_staged"))[0] if "marketplace" in columns else []
+    if one(con, has_duplicates.format("_staged"))[0]:
         con.execute(f"create or replace temp table _staged as select * from _staged qualify {rank} = 1")
     on = " and ".join(f"w.{_quote(k)} = t.{_quote(k)}" for k in target.key)
+    first_key = f"t.{_quote(target.key[0])}"
+    w_content = ", ".join(f"w.{_quote(c)}" for c in columns)
+    t_content = ", ".join(f"t.{_quote(c)}" for c in columns)
     wv, tv = (f"w.{version}", f"t.{version}") if target.version else ("null", "null")
     better = (
         f"({wv} > {tv} or ({wv} is not null and {tv} is null)"
-        f" or ({wv} is not distinct from {tv} and w.row_hash > t.row_hash))"
+        f" or ({wv} is not distinct from {tv} and hash({w_content}) > hash({t_content})))"
     )
     con.execute(
         f"""create or replace temp table _apply as
-        select w.*, t.row_hash is null as _new
+        select w.*, {first_key} is null as _new
         from _staged w left join {table} t on {on}
-        where t.row_hash is null or {better}"""
+        where {first_key} is null or {better}"""
     )
-    new, updated = con.execute(
-        "select count(*) filter (where _new), count(*) filter (where not _new) from _apply"
-    ).fetchone()
+    new, updated = one(
+        con, "select count(*) filter (where _new), count(*) filter (where not _new) from _apply"
+    )
     if updated:
         key_match = " and ".join(f"{table}.{_quote(k)} = a.{_quote(k)}" for k in target.key)
         con.execute(f"delete from {table} using _apply a where not a._new and {key_match}")
@@ -387,7 +389,7 @@ def _known_marketplace(code: str | None) -> str | None:
 
 
 def _marketplace_format(con: duckdb.DuckDBPyConnection, code: str) -> str:
-    row = con.execute("select feedback_date_format from marketplaces where code = $c", {"c": code}).fetchone()
+    row = one(con, "select feedback_date_format from marketplaces where code = $c", {"c": code})
     if row is None:
         codes = ", ".join(r[0] for r in con.execute("select code from marketplaces order by 1").fetchall())
         raise VelocityError(f"unknown marketplace {code!r}", f"use one of {codes}", code=2)
@@ -417,10 +419,11 @@ def _with_four_digit_years(fmt: str, values: list[str]) -> str:
 def _fits(con: duckdb.DuckDBPyConnection, values: list[str], fmt: str) -> bool:
     if fmt == "iso":
         return all(_ISO.match(v) for v in values)
-    bad = con.execute(
+    bad = one(
+        con,
         "select count(*) from unnest($values::varchar[]) as t(v) where try_strptime(v, $fmt) is null",
         {"values": values, "fmt": fmt},
-    ).fetchone()[0]
+    )[0]
     return bad == 0
 
 
@@ -483,7 +486,7 @@ def _file_marketplace(
 ) -> str | None:
     """The marketplace of a file whose rows do not say: as given, else from its orders in the store;
     otherwise unknown (never assumed from what else the store holds)."""
-    if given or not con.execute(f"select exists (select 1 from {kind.raw})").fetchone()[0]:
+    if given or not one(con, f"select exists (select 1 from {kind.raw})")[0]:
         return given
     found = _marketplace_of_orders(con, kind.raw, order_column)
     if len(found) == 1:
@@ -692,9 +695,11 @@ def flatten_account_health(doc: dict) -> list[tuple]:
 
 
 def _already(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str] | None:
-    row = con.execute(
-        "select kind, strftime(imported_at, '%Y-%m-%d') from imported_files where sha256 = $h", {"h": sha256}
-    ).fetchone()
+    row = one(
+        con,
+        "select kind, strftime(imported_at, '%Y-%m-%d') from imported_files where sha256 = $h",
+        {"h": sha256},
+    )
     return (row[0], row[1]) if row else None
 
 
@@ -836,7 +841,7 @@ def _import_one(
                     counts = [_merge(con, target, params) for target in kind.targets]
                 rows = counts[0][0]
                 if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
-                    rows = con.execute("select count(*) from raw_settlement").fetchone()[0]
+                    rows = one(con, "select count(*) from raw_settlement")[0]
                 new, updated, unchanged = (sum(c[i] for c in counts) for i in (1, 2, 3))
                 markets = sorted({m for c in counts for m in c[4]})
                 if rows == 0:

@@ -15,7 +15,7 @@ ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 @dataclass(frozen=True)
 class Target:
     """One store table a kind writes: rows come from the staging relation, merged by key; the greater
-    version wins, the row hash breaks ties (so that import order never matters)."""
+    version wins, a hash of the content breaks ties (so that import order never matters)."""
 
     table: str
     relation: str

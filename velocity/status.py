@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from velocity import sql
-from velocity.store import schema_version
+from velocity.store import one, schema_version
 
 # Store tables in the order a seller thinks of them, with the words status uses for them.
 TABLE_LABELS = {
@@ -112,10 +112,11 @@ def status(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
     mix = _records(con, "feedback_mix")[0]
     ratings = tables["feedback_ratings"]["rows"]
     order_lines = tables["all_orders"]["rows"]
-    orders = con.execute(
+    orders = one(
+        con,
         "select count(distinct order_id) from (select order_id from all_orders union all"
-        " select order_id from order_report union all select order_id from fba_shipments)"
-    ).fetchone()[0]
+        " select order_id from order_report union all select order_id from fba_shipments)",
+    )[0]
     return {
         "db": str(db),
         "schema_version": schema_version(con),

@@ -23,8 +23,15 @@ def default_path() -> Path:
     return Path(os.environ.get("VELOCITY_DB") or DEFAULT_DB)
 
 
+def one(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> tuple | None:
+    """The first row of a query (None if it has none), with the result read to its end: DuckDB keeps a
+    connection busy while a result is left unfinished, and refuses other work on it meanwhile."""
+    rows = con.execute(query, params or {}).fetchall()
+    return rows[0] if rows else None
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("select value from velocity_meta where key = 'schema_version'").fetchone()
+    row = one(con, "select value from velocity_meta where key = 'schema_version'")
     return int(row[0]) if row else 0
 
 

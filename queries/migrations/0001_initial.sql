@@ -1,7 +1,7 @@
 -- The first velocity store: one table per export kind, cleaned and typed, plus the imported-files ledger.
 -- Money is decimal(18, 4) in the row's currency; instants are timestamptz (UTC); personal data is kept only
 -- where a feature needs it (buyer relay e-mail and name for the contact list; no phones, no addresses).
--- Every data table carries row_hash: a tie-break that makes merges independent of import order.
+-- Rows are merged by natural key (see velocity.kinds); no bookkeeping columns are stored beside the data.
 
 create table velocity_meta (
     key varchar primary key,
@@ -53,7 +53,6 @@ create table all_orders (
     is_prime boolean,
     is_replacement_order boolean,
     is_buyer_requested_cancellation boolean,
-    row_hash ubigint not null
 );
 
 create table order_report (
@@ -78,7 +77,6 @@ create table order_report (
     delivery_time_zone varchar,
     sales_channel varchar,
     marketplace varchar,
-    row_hash ubigint not null
 );
 
 create table unshipped_orders (
@@ -100,7 +98,6 @@ create table unshipped_orders (
     is_business_order boolean,
     is_prime boolean,
     marketplace varchar,
-    row_hash ubigint not null
 );
 
 create table fba_shipments (
@@ -136,7 +133,6 @@ create table fba_shipments (
     fulfillment_channel varchar,
     sales_channel varchar,
     marketplace varchar,
-    row_hash ubigint not null
 );
 
 create table feedback (
@@ -152,7 +148,6 @@ create table feedback (
     rater_role varchar,
     marketplace varchar,
     date_format varchar not null,
-    row_hash ubigint not null
 );
 
 create table feedback_ratings (
@@ -162,7 +157,6 @@ create table feedback_ratings (
     positive integer not null,
     neutral integer not null,
     negative integer not null,
-    row_hash ubigint not null
 );
 
 create table settlements (
@@ -172,7 +166,6 @@ create table settlements (
     deposit_ts timestamptz,
     total_amount decimal(18, 4),
     currency varchar,
-    row_hash ubigint not null
 );
 
 create table settlement_lines (
@@ -199,7 +192,6 @@ create table settlement_lines (
     sku varchar,
     quantity integer,
     promotion_id varchar,
-    row_hash ubigint not null
 );
 
 create table returns (
@@ -233,7 +225,6 @@ create table returns (
     safet_claim_reimbursement decimal(18, 4),
     refunded_amount decimal(18, 4),
     marketplace varchar,
-    row_hash ubigint not null
 );
 
 create table fba_returns (
@@ -251,7 +242,6 @@ create table fba_returns (
     status varchar,
     customer_comments varchar,
     marketplace varchar,
-    row_hash ubigint not null
 );
 
 create table account_health (
@@ -271,5 +261,4 @@ create table account_health (
     chargebacks bigint,
     negative_feedback bigint,
     score double,
-    row_hash ubigint not null
 );
