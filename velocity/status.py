@@ -51,7 +51,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _missing(tables: dict[str, dict], reserve: list[dict], ratings: int) -> list[dict]:
+def _missing(tables: dict[str, dict], reserve: list[dict], ratings: int, mix: dict) -> list[dict]:
     """What each answer lacks, in the seller's words, with the download that fixes it."""
     rows = {name: t["rows"] for name, t in tables.items()}
     out = []
@@ -84,11 +84,17 @@ def _missing(tables: dict[str, dict], reserve: list[dict], ratings: int) -> list
             "no Feedback Manager rating table: Amazon's feedback report usually lists only 1-3 star feedback,"
             " so positive counts are unknown (record them with velocity rating)",
         )
-    if not rows["order_report"] and not rows["fba_shipments"]:
+    if mix["fba_orders"] and not mix["fba_with_shipment"]:
         need(
             "whom",
-            "no Order Report or Amazon Fulfilled Shipments: buyers' delivery windows will be estimated"
-            " from purchase dates",
+            f"{mix['fba_orders']:,} FBA orders but no Amazon Fulfilled Shipments report: their delivery"
+            " windows will be estimated from purchase dates (Reports > Fulfillment > Amazon Fulfilled Shipments)",
+        )
+    if mix["mfn_orders"] and not mix["mfn_with_report"]:
+        need(
+            "whom",
+            f"{mix['mfn_orders']:,} seller-fulfilled orders but no Order Report: their delivery windows will be"
+            " estimated from purchase dates (Orders > Order Reports)",
         )
     if not rows["account_health"]:
         need(
@@ -109,6 +115,7 @@ def status(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
         for table in KIND_TABLES.get(f["kind"], ()):
             per_table_files[table] += 1
     reserve = _records(con, "reserve_summary")
+    fulfilment = _records(con, "fulfilment_mix")[0]
     mix = _records(con, "feedback_mix")[0]
     ratings = tables["feedback_ratings"]["rows"]
     order_lines = tables["all_orders"]["rows"]
@@ -163,5 +170,5 @@ def status(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
             }
             for f in files
         ],
-        "missing": _missing(tables, reserve, ratings),
+        "missing": _missing(tables, reserve, ratings, fulfilment),
     }

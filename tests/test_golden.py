@@ -1,0 +1,107 @@
+"""What users see, as golden files (tests/golden/), and the README's commands and example output.
+
+Regenerate on purpose with VELOCITY_UPDATE_GOLDEN=1 and read the diff."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+GOLDEN = REPO / "tests" / "golden"
+UPDATE = os.environ.get("VELOCITY_UPDATE_GOLDEN") == "1"
+
+
+def _velocity(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TZ": "UTC"}
+    env.pop("VELOCITY_DB", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "velocity", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> dict[str, str]:
+    """The demo seller imported the way the README says, in a fresh folder."""
+    folder = tmp_path_factory.mktemp("demo")
+    (folder / "fixtures").symlink_to(REPO / "fixtures")
+    imported = _velocity("import", "fixtures/demo", cwd=folder)
+    return {
+        "import": imported.stderr,
+        "import_json": _velocity(
+            "import", "fixtures/demo", "--json", "--db", "other.duckdb", cwd=folder
+        ).stdout,
+        "status": _velocity("status", cwd=folder).stdout,
+        "status_json": _velocity("status", "--json", cwd=folder).stdout,
+    }
+
+
+def _stable_json(text: str) -> str:
+    """JSON with what changes from run to run (import times, absolute paths) masked."""
+    data = json.loads(text)
+    for f in data.get("files", []) if isinstance(data, dict) else []:
+        f["imported_at"] = "<time>"
+        f["path"] = "<path>/" + f["name"]
+    if isinstance(data, list):
+        for r in data:
+            r["path"] = "<path>/" + Path(r["path"]).name
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _check(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"wrote missing golden file {path}; check it in after reading it")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def test_status_text(demo):
+    _check("status.txt", demo["status"])
+
+
+def test_status_json(demo):
+    _check("status.json", _stable_json(demo["status_json"]))
+
+
+def test_import_json(demo):
+    _check("import.json", _stable_json(demo["import_json"]))
+
+
+def test_import_lines(demo):
+    _check("import.txt", demo["import"])
+
+
+# --- the README ---------------------------------------------------------------------------------------------
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```(?:sh|console)\n(.*?)```", README, re.S)
+
+
+def test_readme_starts_with_the_two_commands():
+    run_demo, run_tests = BLOCKS[0].strip(), BLOCKS[1].strip()
+    assert run_demo == "pip install . && velocity import fixtures/demo && velocity status"
+    assert run_tests == "pip install '.[test]' && pytest"
+    assert README.index(BLOCKS[0]) < README.index("## ")  # before any section
+
+
+def test_ci_runs_the_readmes_test_command():
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert BLOCKS[1].strip() in ci.splitlines()
+
+
+def test_readme_example_output_is_real(demo):
+    console = next(b for b in BLOCKS if b.startswith("$ velocity import fixtures/demo"))
+    shown_import, shown_status = console.split("$ velocity status\n")
+    assert shown_import.removeprefix("$ velocity import fixtures/demo\n") == demo["import"]
+    assert shown_status == demo["status"]
