@@ -108,13 +108,16 @@ def _open_bytes(path: Path, gzipped: bool):
 
 
 def _hash(path: Path, progress: Progress | None) -> str:
+    """The SHA-256 of the file's bytes (the ledger's identity of a file), read into one reused buffer."""
     digest = hashlib.sha256()
     size = max(path.stat().st_size, 1)
+    buffer = bytearray(1 << 23)
+    view = memoryview(buffer)
     done = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-            done += len(chunk)
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buffer):
+            digest.update(view[:n])
+            done += n
             if progress:
                 progress("hashing", done / size)
     return digest.hexdigest()
