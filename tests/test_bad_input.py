@@ -94,3 +94,14 @@ def test_ambiguous_feedback_imports_once_the_marketplace_is_told(con):
     assert result.status == "imported" and result.marketplace == "UK"
     dates = [r[0] for r in con.execute("select feedback_date::varchar from feedback order by 1").fetchall()]
     assert "2026-04-03" in dates  # 3/4/26 read as 3 April
+
+
+def test_bad_count_in_rating_csv_names_its_line(tmp_path, con):
+    path = tmp_path / "rating.csv"
+    path.write_text(
+        "date,marketplace,period,positive,neutral,negative\n2026-11-15,UK,30,12,0,1\n2026-11-15,UK,90,-3,0,1\n"
+    )
+    [result] = ingest.import_paths(con, [path])
+    assert result.status == "error"
+    assert "line 3" in result.error and "positive" in result.error and "'-3'" in result.error
+    assert con.execute("select count(*) from feedback_ratings").fetchone()[0] == 0

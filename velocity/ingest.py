@@ -16,13 +16,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from velocity import sql
-from velocity.errors import VelocityError
+from velocity.errors import NotAnExport, VelocityError
 from velocity.kinds import (
     ACCOUNT_HEALTH,
     FEEDBACK,
@@ -196,7 +196,7 @@ def _source(path: Path, sha256: str, workdir: Path) -> _Source:
         text = readable.read_text(encoding="utf-8")[:HEAD_BYTES]
         return _Source(path, sha256, False, "utf-16", text, readable)
     if head.startswith(DUCKDB_MAGIC, 8) or head.startswith(BINARY_MAGIC) or b"\x00" in head:
-        raise VelocityError(
+        raise NotAnExport(
             f"{path}: a binary file, not a report export",
             "velocity reads the tab-separated .txt reports Seller Central downloads, and account-health JSON",
         )
@@ -245,23 +245,23 @@ def _header_names(cells: list[str]) -> list[str]:
     return names
 
 
-def _read_tsv(
+def _read_delimited(
     con: duckdb.DuckDBPyConnection,
     source: _Source,
     kind: Kind,
     names: list[str],
     header: list[str],
-    delim: str = "\t",
 ) -> None:
     """Put the file behind the view ``kind.raw``: every known column present (absent ones NULL), all text.
 
     Lines that repeat the header (downloads joined with ``cat``) carry no data and are left out."""
+    tabs = kind.delimiter == "\t"  # Amazon's flat files are never quoted; a bare " is just a character
     rel = con.read_csv(
         str(source.readable),
-        delimiter=delim,
+        delimiter=kind.delimiter,
         header=True,
-        quotechar="" if delim == "\t" else '"',
-        escapechar="" if delim == "\t" else '"',
+        quotechar="" if tabs else '"',
+        escapechar="" if tabs else '"',
         auto_detect=False,
         columns=dict.fromkeys(names, "VARCHAR"),
         compression="gzip" if source.gzipped else "none",
@@ -527,7 +527,7 @@ def _locate(source: _Source, names: list[str], column: str, value: str | None, k
     for number, line in enumerate(_lines(source), start=1):
         if number == 1:
             continue
-        fields = line.split("\t")
+        fields = line.split(kind.delimiter)
         cell = fields[at].strip() if at < len(fields) else ""
         if summary_at is not None and summary_at < len(fields) and fields[summary_at].strip():
             continue  # a settlement summary row: its other fields are empty by design
@@ -540,9 +540,7 @@ def _placed(exc: VelocityError, path: Path, kind: Kind | None) -> VelocityError:
     """The error's message starting with the file and, once recognised, its kind."""
     message = exc.message.removeprefix(f"{path}: ")
     where = f"{path} ({kind.label})" if kind else str(path)
-    placed = VelocityError(f"{where}: {message}", exc.hint, exc.code)
-    placed.kind = kind.name if kind else None
-    return placed
+    return type(exc)(f"{where}: {message}", exc.hint, exc.code, kind=kind.name if kind else None)
 
 
 def _explain(exc: duckdb.Error, source: _Source, names: list[str], kind: Kind) -> VelocityError | None:
@@ -718,7 +716,7 @@ def _stage_account_health(con: duckdb.DuckDBPyConnection, source: _Source) -> No
         ) from None
     if not isinstance(doc, dict) or not ({"performanceMetrics", "accountStatuses"} & doc.keys()):
         keys = ", ".join(list(doc)[:5]) if isinstance(doc, dict) else type(doc).__name__
-        raise VelocityError(
+        raise NotAnExport(
             f"{source.path}: a JSON file, but not an account-health report (top level: {keys})",
             "velocity reads the V2 seller performance report (performanceMetrics, accountStatuses)",
         )
@@ -759,7 +757,7 @@ def _recognise(source: _Source) -> _Recognised:
         cells.pop()  # a header ending in a tab
     found = detect(cells, _split_rows(source.head))
     if found is None:
-        raise VelocityError(
+        raise NotAnExport(
             f"{source.path}: not an export velocity reads; its header starts {looks_like(cells)}",
             "velocity reads All Orders, Order Report, Unshipped Orders, Amazon Fulfilled Shipments, Feedback,"
             " settlement (V1, V2), Returns, FBA returns and account-health reports",
@@ -783,8 +781,7 @@ def _stage(
     if kind is ACCOUNT_HEALTH:
         _stage_account_health(con, source)
         return params
-    delim = "," if kind is FEEDBACK_RATINGS else "\t"
-    _read_tsv(con, source, kind, found.names, found.cells, delim=delim)
+    _read_delimited(con, source, kind, found.names, found.cells)
     if kind is FEEDBACK:
         market = _file_marketplace(con, kind, marketplace, "order_id", notes)
         params["marketplace"] = market
@@ -918,18 +915,15 @@ def import_paths(
         tick = (lambda stage, done, p=path: progress(p, stage, done)) if progress else None
         try:
             results.append(_import_one(con, path, marketplace, tick))
-        except VelocityError as exc:
-            unrelated = exc.message.split(": ", 1)[-1].startswith(
-                ("not an export", "a binary file", "a JSON file, but")
-            )
-            if unrelated and not explicit:
-                results.append(FileResult(str(path), "skipped", notes=[exc.message.split(": ", 1)[-1]]))
+        except NotAnExport as exc:
+            if explicit:
+                results.append(FileResult(str(path), "error", error=exc.message, hint=exc.hint))
             else:
                 results.append(
-                    FileResult(
-                        str(path), "error", kind=getattr(exc, "kind", None), error=exc.message, hint=exc.hint
-                    )
+                    FileResult(str(path), "skipped", notes=[exc.message.removeprefix(f"{path}: ")])
                 )
+        except VelocityError as exc:
+            results.append(FileResult(str(path), "error", kind=exc.kind, error=exc.message, hint=exc.hint))
     return results
 
 
@@ -941,7 +935,7 @@ def check_marketplace(con: duckdb.DuckDBPyConnection, code: str) -> None:
 def record_rating(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    as_of,
+    as_of: date,
     marketplace: str,
     counts: dict[str, tuple[int, int, int]],
 ) -> FileResult:

@@ -32,6 +32,7 @@ class Kind:
     signature: frozenset[str]  # columns whose presence identifies the kind
     targets: tuple[Target, ...]
     needs_marketplace: bool = False  # rows carry no marketplace of their own
+    delimiter: str = "\t"  # Amazon's flat files; velocity's own rating CSV uses commas
 
 
 def _cols(text: str) -> tuple[str, ...]:
@@ -144,6 +145,7 @@ FEEDBACK_RATINGS = Kind(
     columns=("date", "marketplace", "period", "positive", "neutral", "negative"),
     signature=frozenset({"date", "marketplace", "period", "positive", "neutral", "negative"}),
     targets=(Target("feedback_ratings", "stg_feedback_ratings", ("marketplace", "as_of", "period")),),
+    delimiter=",",
 )
 
 _SETTLEMENT_COMMON = """settlement-id settlement-start-date settlement-end-date deposit-date total-amount currency
