@@ -148,3 +148,22 @@ def test_duplicate_key_inside_one_file_keeps_the_newest(tmp_path, con):
     [result] = ingest.import_paths(con, [f])
     assert (result.rows, result.new, result.unchanged) == (2, 1, 1)
     assert con.execute("select order_status from all_orders").fetchall() == [("Shipped",)]
+
+
+def test_same_size_same_ends_different_middle_is_read(tmp_path, con):
+    """The ledger's quick key (size, first and last MiB) only shortlists: the full hash decides."""
+    rows = [
+        line(f"202-{n:07d}-{n:07d}", "S1", "2026-10-01T11:00:00+00:00", "Shipped") for n in range(1, 20001)
+    ]
+    a = write(tmp_path / "a.txt", *rows)
+    assert a.stat().st_size > 3 * (1 << 20)
+    middle = len(rows) // 2
+    changed = list(rows)
+    changed[middle] = changed[middle].replace("2026-10-01T11:00:00+00:00", "2026-10-02T11:00:00+00:00")
+    b = write(tmp_path / "b.txt", *changed)
+    assert a.stat().st_size == b.stat().st_size
+    assert ingest._quick_key(a) == ingest._quick_key(b)
+    ingest.import_paths(con, [a])
+    [result] = ingest.import_paths(con, [b])
+    assert (result.status, result.updated, result.unchanged) == ("imported", 1, len(rows) - 1)
+    assert con.execute("select count(*) from imported_files").fetchone()[0] == 2

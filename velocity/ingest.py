@@ -14,6 +14,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -37,6 +38,7 @@ from velocity.store import one
 
 HEAD_BYTES = 1 << 16
 LARGE_FILE = 32 << 20  # bytes; larger files get a progress bar
+QUICK_BYTES = 1 << 20
 EXPORT_SUFFIXES = {".txt", ".tsv", ".csv", ".json", ".gz", ".tab", ""}
 BINARY_MAGIC = (
     b"PK\x03\x04",
@@ -74,10 +76,9 @@ class FileResult:
 
 @dataclass
 class _Source:
-    """A file as read: its raw bytes' hash, whether gzip, the text encoding that reads it, its header."""
+    """A file as read: whether gzip, the text encoding that reads it, its header."""
 
     path: Path
-    sha256: str
     gzipped: bool
     encoding: str  # the file's own encoding: 'utf-8', 'cp1252' or 'utf-16'; `readable` is always UTF-8
     head: str  # decoded first bytes
@@ -120,6 +121,20 @@ def _hash(path: Path, progress: Progress | None) -> str:
             done += n
             if progress:
                 progress("hashing", done / size)
+    return digest.hexdigest()
+
+
+def _quick_key(path: Path) -> str:
+    """A cheap fingerprint of a file: the SHA-256 of its size and its first and last MiB. Identical files
+    share it, so a file whose quick key is not in the ledger is certainly new."""
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    digest.update(size.to_bytes(8, "little"))
+    with path.open("rb") as fh:
+        digest.update(fh.read(QUICK_BYTES))
+        if size > 2 * QUICK_BYTES:
+            fh.seek(size - QUICK_BYTES)
+        digest.update(fh.read(QUICK_BYTES))
     return digest.hexdigest()
 
 
@@ -187,14 +202,14 @@ def _transcode(path: Path, gzipped: bool, encoding: str, workdir: Path) -> tuple
     return copy, encoding
 
 
-def _source(path: Path, sha256: str, workdir: Path) -> _Source:
+def _source(path: Path, workdir: Path) -> _Source:
     head, gzipped = _head(path)
     if not head.strip(b" \t\r\n\x00") and b"\x00" not in head:
         raise VelocityError(f"{path}: the file is empty", "download the report again from Seller Central")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         readable, _ = _transcode(path, gzipped, "utf-16", workdir)
         text = readable.read_text(encoding="utf-8")[:HEAD_BYTES]
-        return _Source(path, sha256, False, "utf-16", text, readable)
+        return _Source(path, False, "utf-16", text, readable)
     if head.startswith(DUCKDB_MAGIC, 8) or head.startswith(BINARY_MAGIC) or b"\x00" in head:
         raise NotAnExport(
             f"{path}: a binary file, not a report export",
@@ -216,8 +231,8 @@ def _source(path: Path, sha256: str, workdir: Path) -> _Source:
                 ) from None
     if encoding != "utf-8":
         readable, _ = _transcode(path, gzipped, encoding, workdir)
-        return _Source(path, sha256, False, encoding, text.lstrip("\ufeff"), readable)
-    return _Source(path, sha256, gzipped, encoding, text.lstrip("\ufeff"), path)
+        return _Source(path, False, encoding, text.lstrip("\ufeff"), readable)
+    return _Source(path, gzipped, encoding, text.lstrip("\ufeff"), path)
 
 
 def _lines(source: _Source) -> Iterator[str]:
@@ -321,12 +336,21 @@ def _merge(
         "select coalesce(list(distinct marketplace order by marketplace) filter (where marketplace is not null), [])"
         " from {}"
     )
-    has_duplicates = "select exists (select 1 from {} group by " + keys + " having count(*) > 1)"
+    # Distinct key hashes prove distinct keys (equal keys hash equal); only when they are not all distinct
+    # (a duplicate, or rarely a collision) is the exact check needed.
+    hashes_distinct = "select count(*) = count(distinct hash(" + keys + ")) from {}"
+    exact_duplicates = "select exists (select 1 from {} group by " + keys + " having count(*) > 1)"
+
+    def has_duplicates(relation: str) -> bool:
+        return (
+            not one(con, hashes_distinct.format(relation))[0]
+            and one(con, exact_duplicates.format(relation))[0]
+        )
 
     if one(con, f"select not exists (select 1 from {table})")[0]:
         rows = one(con, f"insert into {table} by name select {content} from ({text})", bound)[0]
         losers = 0
-        if one(con, has_duplicates.format(table))[0]:
+        if has_duplicates(table):
             losers = one(
                 con,
                 f"delete from {table} where rowid in (select rowid from (select rowid, {rank} as _rank from {table})"
@@ -338,7 +362,7 @@ def _merge(
     con.execute(f"create or replace temp table _staged as select {content} from ({text})", bound)
     rows = one(con, "select count(*) from _staged")[0]
     markets = one(con, markets_of.format("_staged"))[0] if "marketplace" in columns else []
-    if one(con, has_duplicates.format("_staged"))[0]:
+    if has_duplicates("_staged"):
         con.execute(f"create or replace temp table _staged as select * from _staged qualify {rank} = 1")
     on = " and ".join(f"w.{_quote(k)} = t.{_quote(k)}" for k in target.key)
     first_key = f"t.{_quote(target.key[0])}"
@@ -823,11 +847,19 @@ def _import_one(
     con: duckdb.DuckDBPyConnection, path: Path, marketplace: str | None, progress: Progress | None
 ) -> FileResult:
     large = path.stat().st_size > LARGE_FILE
-    sha256 = _hash(path, progress if large else None)
-    if seen := _already(con, sha256):
-        return FileResult(str(path), "unchanged", kind=seen[0], notes=[f"already imported on {seen[1]}"])
-    with tempfile.TemporaryDirectory(prefix="velocity-") as tmp:
-        source = _source(path, sha256, Path(tmp))
+    quick_key = _quick_key(path)
+    with ThreadPoolExecutor(max_workers=1) as pool, tempfile.TemporaryDirectory(prefix="velocity-") as tmp:
+        if one(con, "select 1 from imported_files where quick_key = $q", {"q": quick_key}):
+            # maybe this very file again: confirm with the full hash before reading anything
+            full_hash = pool.submit(_hash, path, progress if large else None)
+            if seen := _already(con, full_hash.result()):
+                return FileResult(
+                    str(path), "unchanged", kind=seen[0], notes=[f"already imported on {seen[1]}"]
+                )
+        else:
+            # certainly new: its full hash (for the ledger) is computed while DuckDB reads it
+            full_hash = pool.submit(_hash, path, None)
+        source = _source(path, Path(tmp))
         for attempt in (1, 2):
             notes: list[str] = []
             con.begin()
@@ -860,10 +892,11 @@ def _import_one(
                     notes=notes,
                 )
                 con.execute(
-                    """insert into imported_files values ($sha256, $path, $kind, $rows, $new, $updated, $unchanged,
-                    $marketplace, $at, $note)""",
+                    """insert into imported_files values ($sha256, $quick_key, $path, $kind, $rows, $new, $updated,
+                    $unchanged, $marketplace, $at, $note)""",
                     {
-                        "sha256": sha256,
+                        "sha256": full_hash.result(),
+                        "quick_key": quick_key,
                         "path": str(path.resolve()),
                         "kind": kind.name,
                         "rows": rows,
@@ -887,7 +920,7 @@ def _import_one(
                     raise _placed(explained, path, kind) from None
                 if "Invalid unicode" in str(exc) and attempt == 1:
                     readable, encoding = _transcode(path, source.gzipped, "cp1252", Path(tmp))
-                    source = _Source(path, sha256, False, encoding, source.head, readable)
+                    source = _Source(path, False, encoding, source.head, readable)
                     continue
                 raise
     raise AssertionError("unreachable")

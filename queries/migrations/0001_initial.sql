@@ -10,6 +10,7 @@ create table velocity_meta (
 
 create table imported_files (
     sha256 varchar primary key,
+    quick_key varchar not null, -- sha256 of the size, first and last MiB: equal files have equal keys
     path varchar not null,
     kind varchar not null,
     rows bigint not null,
