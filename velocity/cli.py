@@ -126,7 +126,7 @@ def import_(
                 for result in ingest.import_paths(con, [path], marketplace=marketplace, progress=progress):
                     bar.clear()
                     results.append(result)
-                    if not as_json:
+                    if not as_json or result.status == "error":  # errors are talk too, even with --json
                         say(render.import_line(result))
         finally:
             con.close()
