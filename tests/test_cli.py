@@ -137,3 +137,26 @@ def test_rating_refuses_contradictions(tmp_path):
     assert "exceeds" in out.stderr
     out = velocity("rating", "--date", "15/11/2026", "-m", "UK", "--d30", "3,0,1", cwd=tmp_path)
     assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr
+
+
+def test_sales_cli_contract(tmp_path):
+    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
+    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
+    out = velocity("sales", "--json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["trigger"]["rise_start"] and data["hold"]["source"] == "settlements"
+    assert "as of 2026-11-15" in out.stderr  # the default as-of is said, on stderr
+    earlier = json.loads(velocity("sales", "--json", "--as-of", "2026-10-10", cwd=tmp_path).stdout)
+    assert earlier["daily"][-1]["date"] == "2026-10-10" and earlier["hold"]["start"] is None
+    text = velocity("sales", cwd=tmp_path)
+    assert (
+        text.stdout.startswith("Sales velocity in GBP") and "┌" not in text.stdout
+    )  # no chart off a terminal
+    assert velocity("sales", "--as-of", "15/11/2026", cwd=tmp_path).returncode == 2
+    assert velocity("sales", "--currency", "USD", cwd=tmp_path).returncode == 2
+
+
+def test_sales_without_store(tmp_path):
+    out = velocity("sales", cwd=tmp_path)
+    assert out.returncode == 1 and "no velocity store here yet" in out.stderr

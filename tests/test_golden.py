@@ -41,6 +41,8 @@ def demo(tmp_path_factory) -> dict[str, str]:
         ).stdout,
         "status": _velocity("status", cwd=folder).stdout,
         "status_json": _velocity("status", "--json", cwd=folder).stdout,
+        "sales": _velocity("sales", cwd=folder).stdout,
+        "sales_json": _velocity("sales", "--json", cwd=folder).stdout,
     }
 
 
@@ -78,6 +80,24 @@ def test_import_json(demo):
     _check("import.json", _stable_json(demo["import_json"]))
 
 
+def test_sales_text(demo):
+    _check("sales.txt", demo["sales"])
+
+
+def test_sales_json(demo):
+    _check("sales.json", demo["sales_json"])
+
+
+def test_sales_chart(demo):
+    from velocity.chart import sales_chart
+
+    _check(
+        "sales_chart.txt",
+        sales_chart(json.loads(demo["sales_json"]), width=100, height=24).rstrip("\n") + "\n",
+    )
+    assert "\x1b" not in (GOLDEN / "sales_chart.txt").read_text(encoding="utf-8")
+
+
 def test_import_lines(demo):
     _check("import.txt", demo["import"])
 
@@ -86,11 +106,12 @@ def test_import_lines(demo):
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(?:sh|console)\n(.*?)```", README, re.S)
+TEXT_BLOCKS = re.findall(r"```text\n(.*?)```", README, re.S)
 
 
 def test_readme_starts_with_the_two_commands():
     run_demo, run_tests = BLOCKS[0].strip(), BLOCKS[1].strip()
-    assert run_demo == "pip install . && velocity import fixtures/demo && velocity status"
+    assert run_demo == "pip install . && velocity import fixtures/demo && velocity sales"
     assert run_tests == "pip install '.[test]' && pytest"
     assert README.index(BLOCKS[0]) < README.index("## ")  # before any section
 
@@ -105,3 +126,9 @@ def test_readme_example_output_is_real(demo):
     shown_import, shown_status = console.split("$ velocity status\n")
     assert shown_import.removeprefix("$ velocity import fixtures/demo\n") == demo["import"]
     assert shown_status == demo["status"]
+
+
+def test_readme_sales_output_is_real(demo):
+    console = next(b for b in BLOCKS if b.startswith("$ velocity sales\n"))
+    assert console.removeprefix("$ velocity sales\n") == demo["sales"]
+    assert TEXT_BLOCKS[0] == (GOLDEN / "sales_chart.txt").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ CORE = (
     "velocity.kinds",
     "velocity.ratings",
     "velocity.render",
+    "velocity.sales",
 )
 
 

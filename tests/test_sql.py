@@ -12,6 +12,11 @@ PARAMS = {"marketplace": None, "date_format": "iso", "posted_date_format": "iso"
 TARGETS = [(kind, target) for kind in KINDS.values() for target in kind.targets]
 
 
+def test_bind_ignores_parameters_named_in_comments():
+    text = "-- Parameters: $as_of, $currency\nselect $currency::varchar as c"
+    assert sql.bind(text, {"as_of": 1, "currency": "GBP", "other": 2}) == {"currency": "GBP"}
+
+
 def test_loader_names_the_missing_file():
     with pytest.raises(RuntimeError, match=r"no_such_relation\.sql"):
         sql.load("no_such_relation")
@@ -38,11 +43,24 @@ def _empty_raw(con, kind):
 def test_staging_relation_matches_its_table(con, kind, target):
     _empty_raw(con, kind)
     text = sql.load(target.relation)
-    rel = con.execute(text, ingest._params(text, PARAMS))
+    rel = con.execute(text, sql.bind(text, PARAMS))
     produced = [d[0] for d in rel.description]
     assert sorted(produced) == sorted(ingest._table_columns(con, target.table))
     for key in target.key:
         assert key in produced
+
+
+def test_sales_relations_run_on_an_empty_store(con):
+    from datetime import date
+
+    values = {"as_of": date(2026, 11, 15), "currency": "GBP", "marketplace": None}
+    con.execute(
+        "create temp table sales_lines as " + sql.load("sales_lines"),
+        sql.bind(sql.load("sales_lines"), values),
+    )
+    for name in ("daily_sales", "sales_currencies", "reserve_history", "feedback_daily", "latest_sale_date"):
+        text = sql.load(name)
+        assert con.execute(text, sql.bind(text, values)).fetchall() in ([], [(None,)]), name
 
 
 def test_report_relations_run_on_an_empty_store(con):

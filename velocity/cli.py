@@ -216,6 +216,78 @@ def rating(
     run(body)
 
 
+def _date_option(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise VelocityError(f"{name} {value!r} is not a date", "use YYYY-MM-DD", ExitCode.USAGE) from None
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Ignore everything dated after this day (YYYY-MM-DD). Default: the latest sale."
+    ),
+]
+
+
+@app.command()
+def sales(
+    db: DbOption = DEFAULT_DB,
+    as_of: AsOfOption = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Currency to analyse (default: the largest).")
+    ] = None,
+    marketplace: MarketplaceOption = None,
+    hold_date: Annotated[
+        str | None,
+        typer.Option("--hold-date", help="When the hold began, if the settlements do not show it."),
+    ] = None,
+    no_chart: Annotated[
+        bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Why the funds are held: the rise in 28-day sales that triggered the review, against your earlier pace."""
+
+    def body() -> None:
+        from velocity import render, store
+        from velocity.sales import analyse
+
+        con = store.connect(db, create=False)
+        try:
+            result = analyse(
+                con,
+                as_of=_date_option(as_of, "--as-of"),
+                currency=currency,
+                marketplace=marketplace,
+                hold_date=_date_option(hold_date, "--hold-date"),
+            )
+        finally:
+            con.close()
+        if as_of is None:
+            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+        if as_json:
+            emit_json(result)
+            return
+        sys.stdout.write(render.sales_text(result))
+        if not no_chart and sys.stdout.isatty():
+            from velocity.chart import sales_chart
+
+            size = os.get_terminal_size()
+            sys.stdout.write(
+                "\n"
+                + sales_chart(
+                    result, width=min(size.columns, 120), height=22, colour=not os.environ.get("NO_COLOR")
+                )
+                + "\n"
+            )
+
+    run(body)
+
+
 def main() -> None:
     app()
 

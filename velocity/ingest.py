@@ -295,12 +295,6 @@ def _read_delimited(
     con.execute(f"create or replace temp view {kind.raw} as select {select} from _file")
 
 
-def _params(text: str, values: dict) -> dict:
-    """Only the parameters a statement uses: DuckDB rejects extra ones."""
-    used = set(re.findall(r"\$([a-z_]+)", text))
-    return {k: v for k, v in values.items() if k in used}
-
-
 # ------------------------------------------------------------------------------------------ merging
 
 
@@ -331,7 +325,7 @@ def _merge(
     table = _quote(target.table)
     version = _quote(target.version) if target.version else "null"
     rank = f"row_number() over (partition by {keys} order by {version} desc nulls last, hash({content}) desc)"
-    bound = _params(text, params)
+    bound = sql.bind(text, params)
     markets_of = (
         "select coalesce(list(distinct marketplace order by marketplace) filter (where marketplace is not null), [])"
         " from {}"

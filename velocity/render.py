@@ -72,3 +72,81 @@ def status_text(s: dict) -> str:
         lines += ["", "Missing:"]
         lines += [f"  {m['answer']:<7}{m['message']}" for m in s["missing"]]
     return "\n".join(lines) + "\n"
+
+
+def _amount(value: float | None, currency: str) -> str:
+    return "-" if value is None else f"{value:,.2f} {currency}"
+
+
+def sales_text(r: dict) -> str:
+    """The hold's story in words, then a weekly table (weeks ending on the as-of weekday)."""
+    cur, t, hold = r["currency"], r["trigger"], r["hold"]
+    lines = [f"Sales velocity in {cur}, as of {r['as_of']} ({r['window_days']}-day windows)", ""]
+    if r["verdict"] == "velocity_hold":
+        lines.append(
+            f"Your sales rose from {t['rise_start']}. In the {r['window_days']} days to the hold ({t['date']})"
+        )
+        lines.append(
+            f"you sold {_amount(t['sales_28d'], cur)} in {t['orders_28d']:,} orders"
+            + (
+                f", {t['ratio']:.1f} times your established pace of {_amount(t['baseline'], cur)} per {r['window_days']} days."
+                if t["ratio"] is not None
+                else "."
+            )
+        )
+    elif r["verdict"] == "rise_without_hold":
+        lines.append(
+            "No hold found in the settlements (pass --hold-date if you know it). The strongest rise began on"
+        )
+        lines.append(
+            f"{t['rise_start']}; by {t['date']} your {r['window_days']}-day sales were {_amount(t['sales_28d'], cur)}"
+            + (
+                f", {t['ratio']:.1f} times the pace before it ({_amount(t['baseline'], cur)})."
+                if t["ratio"] is not None
+                else "."
+            )
+        )
+    elif r["verdict"] == "hold_without_rise":
+        lines.append(
+            f"Funds are held since {hold['start']}, but your sales show no rise before it: the hold is"
+        )
+        lines.append("probably not a velocity review. Check your account's metrics: velocity health.")
+    else:
+        lines.append(
+            "Your sales show no rise: if funds are held, the cause is probably not velocity. See velocity health."
+        )
+    if t["positive_feedback_28d"] is not None:
+        per_100 = (
+            t["positive_feedback_rate_28d"] * 100 if t["positive_feedback_rate_28d"] is not None else 0.0
+        )
+        lines.append(
+            f"Those {r['window_days']} days brought {t['positive_feedback_28d']} positive feedback"
+            f" ({per_100:.1f} per 100 orders): the support Amazon looks for."
+        )
+    if hold["start"] is not None:
+        held = (
+            f"; {_amount(hold['held_amount'], hold['held_currency'])} held at the latest settlement"
+            if hold["held_amount"] is not None
+            else ""
+        )
+        lines.append(f"Hold: since {hold['start']} (from {hold['source']}){held}.")
+    if r["safe_pace_per_day"] is not None:
+        where = "before the rise" if r["verdict"] == "velocity_hold" else "so far"
+        lines.append(
+            f"Safe pace: {where}, your sales peaked at about {_amount(r['safe_pace_per_day'], cur)} a day over"
+            f" {r['window_days']} days without a hold."
+        )
+    lines += [f"Note: {n}" for n in r["notes"]]
+    lines += ["", f"{'week to':<12}{'orders':>8}{'sales':>14}{r['window_days']:>7}-day sales"]
+    for d in r["daily"][::-1][::7][::-1]:
+        week = [x for x in r["daily"] if 0 <= (_day(d["date"]) - _day(x["date"])).days < 7]
+        lines.append(
+            f"{d['date']:<12}{sum(x['orders'] for x in week):>8,}{d['sales_7d']:>14,.2f}{d['sales_28d']:>16,.2f}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _day(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)

@@ -6,6 +6,7 @@ Nothing here formats values into SQL: callers bind ``$parameters``.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -43,3 +44,13 @@ def migrations() -> list[tuple[int, str, str]]:
         number, _, name = path.stem.partition("_")
         out.append((int(number), name, path.read_text(encoding="utf-8")))
     return out
+
+
+_COMMENT = re.compile(r"--[^\n]*")
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+def bind(text: str, values: dict) -> dict:
+    """The values a statement uses, by its $names (comments aside): DuckDB rejects extra parameters."""
+    used = set(_PARAMETER.findall(_COMMENT.sub("", text)))
+    return {k: v for k, v in values.items() if k in used}
