@@ -135,6 +135,32 @@ def test_demo_trigger_and_contract(demo_result):
     json.dumps(r)  # plain data only
 
 
+def test_demo_positive_feedback_from_the_rating_table(demo_result):
+    t = demo_result["trigger"]
+    # the reading of 2026-11-01 (one day from the trigger): 13 positive in its 30 days
+    assert (t["positive_feedback_28d"], t["positive_feedback_source"], t["positive_feedback_read_on"]) == (
+        13,
+        "rating_table",
+        "2026-11-01",
+    )
+    assert t["positive_feedback_rate_28d"] == pytest.approx(13 / t["orders_28d"], abs=1e-4)
+
+
+def test_positive_feedback_from_report_rows_without_a_reading(tmp_path):
+    from velocity import store
+
+    con = store.connect(tmp_path / "v.duckdb")
+    ingest.import_paths(con, [FIXTURES / "demo"])
+    con.execute("delete from feedback_ratings")
+    t = sales.analyse(con)["trigger"]
+    con.close()
+    assert (t["positive_feedback_28d"], t["positive_feedback_source"], t["positive_feedback_read_on"]) == (
+        3,
+        "feedback_report",
+        None,
+    )
+
+
 def test_demo_rolling_sums_are_sums_of_days(demo_result):
     daily = demo_result["daily"]
     values = np.array([d["sales"] for d in daily])

@@ -58,7 +58,14 @@ def test_sales_relations_run_on_an_empty_store(con):
         "create temp table sales_lines as " + sql.load("sales_lines"),
         sql.bind(sql.load("sales_lines"), values),
     )
-    for name in ("daily_sales", "sales_currencies", "reserve_history", "feedback_daily", "latest_sale_date"):
+    for name in (
+        "daily_sales",
+        "sales_currencies",
+        "reserve_history",
+        "feedback_daily",
+        "rating_readings",
+        "latest_sale_date",
+    ):
         text = sql.load(name)
         assert con.execute(text, sql.bind(text, values)).fetchall() in ([], [(None,)]), name
 

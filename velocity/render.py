@@ -119,10 +119,15 @@ def sales_text(r: dict) -> str:
         per_100 = (
             t["positive_feedback_rate_28d"] * 100 if t["positive_feedback_rate_28d"] is not None else 0.0
         )
+        if t["positive_feedback_source"] == "rating_table":
+            source = f"your rating table read on {t['positive_feedback_read_on']} (its 30-day count)"
+        else:
+            source = "the feedback report (it usually lists only 1-3 star feedback: record your rating table)"
         lines.append(
-            f"Those {r['window_days']} days brought {t['positive_feedback_28d']} positive feedback"
-            f" ({per_100:.1f} per 100 orders): the support Amazon looks for."
+            f"Positive feedback in those days: {t['positive_feedback_28d']} ({per_100:.1f} per 100 orders), the"
+            " support Amazon looks for;"
         )
+        lines.append(f"from {source}.")
     if hold["start"] is not None:
         held = (
             f"; {_amount(hold['held_amount'], hold['held_currency'])} held at the latest settlement"

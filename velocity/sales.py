@@ -19,6 +19,7 @@ from velocity.store import one
 WINDOW = 28
 MIN_SEGMENT = 3  # days on each side of a change point
 RISE_FACTOR = 1.5  # a rise: the pace after the change point at least this many times the pace before
+NEAR_READING = 7  # days: how far from the trigger a Feedback Manager reading may be taken
 MIN_T = 3.0  # ... and the step at least this many standard errors (Welch) above the day-to-day noise
 
 
@@ -154,6 +155,8 @@ def analyse(
         "ratio": None,
         "positive_feedback_28d": None,
         "positive_feedback_rate_28d": None,
+        "positive_feedback_source": None,
+        "positive_feedback_read_on": None,
     }
     if rise is not None:
         if hold["start"] is not None and end > 0:
@@ -164,7 +167,10 @@ def analyse(
         baseline = float(before.mean() * WINDOW) if len(before) >= 7 else None
         if baseline is None:
             notes.append("under a week of sales before the rise: no established pace to compare with")
-        positive = _positive_feedback(con, as_of, days[at])
+        markets = sorted({m for c in currencies if c["currency"] == currency for m in c["marketplaces"]})
+        if marketplace:
+            markets = [marketplace.upper()]
+        positive, positive_source, read_on = _positive_feedback(con, as_of, days[at], markets)
         trigger.update(
             rise_start=days[rise.index].isoformat(),
             date=days[at].isoformat(),
@@ -173,7 +179,11 @@ def analyse(
             baseline=_money(baseline),
             ratio=round(float(sales_28d[at]) / baseline, 2) if baseline else None,
             positive_feedback_28d=positive,
-            positive_feedback_rate_28d=round(positive / orders_28d[at], 4) if orders_28d[at] else None,
+            positive_feedback_rate_28d=round(min(positive / orders_28d[at], 1.0), 4)
+            if orders_28d[at]
+            else None,
+            positive_feedback_source=positive_source,
+            positive_feedback_read_on=read_on.isoformat() if read_on else None,
         )
 
     sustained = sales[: rise.index] if (rise is not None and hold["start"] is not None) else sales
@@ -230,10 +240,26 @@ def _hold(con: duckdb.DuckDBPyConnection, as_of: date, given: date | None) -> di
     }
 
 
-def _positive_feedback(con: duckdb.DuckDBPyConnection, as_of: date, day: date) -> int:
+def _positive_feedback(
+    con: duckdb.DuckDBPyConnection, as_of: date, day: date, marketplaces: list[str]
+) -> tuple[int, str, date | None]:
+    """Positive feedback in the window ending on day, and what the figure rests on. Amazon's feedback report
+    usually lists only 1-3 star feedback, so a Feedback Manager reading (30 days) taken within a week of
+    day is preferred; otherwise the per-order rows of the report are counted."""
+    readings = [
+        r
+        for r in _records(con, "rating_readings", {"as_of": as_of})
+        if r["period"] == "30"
+        and r["marketplace"] in marketplaces
+        and abs((r["as_of"] - day).days) <= NEAR_READING
+    ]
+    if readings:
+        nearest = min({r["as_of"] for r in readings}, key=lambda d: (abs((d - day).days), d))
+        positive = sum(r["positive"] for r in readings if r["as_of"] == nearest)
+        return positive, "rating_table", nearest
     rows = _records(con, "feedback_daily", {"as_of": as_of})
     start = day - timedelta(days=WINDOW - 1)
-    return int(sum(r["positive"] for r in rows if start <= r["date"] <= day))
+    return int(sum(r["positive"] for r in rows if start <= r["date"] <= day)), "feedback_report", None
 
 
 def _safe_pace(sales: np.ndarray) -> float | None:
