@@ -19,7 +19,8 @@ def sales_chart(result: dict, *, width: int = 100, height: int = 24, colour: boo
     fig.plot_size(width, height)
     x = list(range(len(days)))
     pace = [d["sales_28d"] / min(result["window_days"], i + 1) for i, d in enumerate(days)]
-    fig.draw(fig.bar(x, [d["sales"] for d in days]).label("sales a day"))
+    # light bars, so that the 28-day pace line drawn over them stays visible
+    fig.draw(fig.bar(x, [d["sales"] for d in days], marker="░").label("sales a day"))
     fig.draw(fig.signal(x, pace).label("28-day pace, a day"))
     first = date.fromisoformat(days[0]["date"])
     top = max([d["sales"] for d in days] + pace + [1.0])
