@@ -1,19 +1,12 @@
 -- Daily sales in one currency, every day from the first sale to $as_of (days without orders are zeros, not
--- gaps), with 7- and 28-day rolling sums. Orders whose currency is unknown (pending, unpriced) are counted
--- in the currency their marketplace usually uses. Parameters: $as_of, $currency, $marketplace (NULL: all
+-- gaps), with 7- and 28-day rolling sums. Parameters: $as_of, $currency, $marketplace (NULL: all
 -- marketplaces selling in that currency).
 
-with lines as (
-    select
-        sales_lines.*,
-        coalesce(sales_lines.currency, marketplaces.currency) as sale_currency
+with chosen as (
+    select *
     from sales_lines
-    left join marketplaces on sales_lines.marketplace = marketplaces.code
-    where $marketplace::varchar is null or sales_lines.marketplace = $marketplace
-),
-
-chosen as (
-    select * from lines where sale_currency = $currency
+    where sale_currency = $currency
+        and ($marketplace::varchar is null or marketplace = $marketplace)
 ),
 
 per_day as (

@@ -2,11 +2,7 @@
 -- No parameters (reads sales_lines, already cut at the as-of date).
 
 with lines as (
-    select
-        sales_lines.*,
-        coalesce(sales_lines.currency, marketplaces.currency) as sale_currency
-    from sales_lines
-    left join marketplaces on sales_lines.marketplace = marketplaces.code
+    select * from sales_lines
 ),
 
 final as (

@@ -1,6 +1,7 @@
 -- Order lines that count as sales, on the marketplace's local calendar day, valued in their currency:
 -- item price + shipping + gift wrap - promotion discounts (tax excluded). Cancelled lines and Non-Amazon
--- (multi-channel) lines are left out; a pending line without a price is kept, flagged, and not valued.
+-- (multi-channel) lines are left out; a pending line without a price is kept, flagged, and not valued, in
+-- the currency its marketplace usually uses (its own currency field is empty).
 -- Parameters: $as_of - the last local day to include.
 
 with lines as (
@@ -10,7 +11,8 @@ with lines as (
 placed as (
     select
         lines.*,
-        coalesce(marketplaces.time_zone, 'UTC') as time_zone
+        coalesce(marketplaces.time_zone, 'UTC') as time_zone,
+        coalesce(lines.currency, marketplaces.currency) as sale_currency
     from lines
     left join marketplaces on lines.marketplace = marketplaces.code
     where lines.sales_channel is distinct from 'Non-Amazon'
@@ -23,7 +25,7 @@ final as (
         order_id,
         sku,
         marketplace,
-        currency,
+        sale_currency,
         timezone(time_zone, purchase_ts)::date as sale_date,
         coalesce(quantity, 0) as units,
         item_price is null as unpriced,

@@ -18,23 +18,38 @@ HEADER = (
 )
 
 
-def line(order: str, sku: str, updated: str, status: str, price: str = "10.00") -> str:
+def line(
+    order: str,
+    sku: str,
+    updated: str,
+    status: str,
+    price: str = "10.00",
+    *,
+    purchased: str = "2026-10-01T10:00:00+00:00",
+    qty: str = "1",
+    channel: str = "Amazon.co.uk",
+    currency: str = "GBP",
+) -> str:
+    """One All Orders line (2022 US header) with the fields the tests vary; the rest plausible and fixed."""
+    item_status = {"Shipped": "Shipped", "Cancelled": "Cancelled"}.get(status, "Unshipped")
     fields = [
         order,
         "",
-        "2026-10-01T10:00:00+00:00",
+        purchased,
         updated,
         status,
         "Merchant",
-        "Amazon.co.uk",
+        channel,
         "",
         "Standard",
         'Poster 12" x 18"',
         sku,
+    ]
+    fields += [
         "B000",
-        "Shipped" if status == "Shipped" else "Unshipped",
-        "1",
-        "GBP",
+        item_status,
+        qty,
+        currency,
         price,
         "",
         "",
@@ -47,13 +62,8 @@ def line(order: str, sku: str, updated: str, status: str, price: str = "10.00") 
         "",
         "LS1",
         "GB",
-        "",
-        "",
-        "false",
-        "",
-        "",
-        "false",
     ]
+    fields += ["", "", "false", "", "", "false"]
     return "\t".join(fields)
 
 

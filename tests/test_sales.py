@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 from conftest import FIXTURES, SHARED
-from test_merge import HEADER
+from test_merge import HEADER, line, write
 
 from velocity import ingest, sales
 from velocity.errors import VelocityError
@@ -27,47 +27,16 @@ def demo_result(tmp_path_factory):
 
 
 def orders(path, rows):
-    """An All Orders file from (order id, local purchase instant, sku, qty, price, status, channel, currency)."""
-    lines = [HEADER]
-    for order_id, when, sku, qty, price, status, channel, currency in rows:
-        fields = [
-            order_id,
-            "",
-            when,
-            when,
-            status,
-            "Merchant",
-            channel,
-            "",
-            "Standard",
-            "Item",
-            sku,
-            "B0",
-            "Shipped" if status == "Shipped" else ("Cancelled" if status == "Cancelled" else "Unshipped"),
-            str(qty),
-            currency,
-            price,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "GB",
-            "",
-            "",
-            "false",
-            "",
-            "",
-            "false",
-        ]
-        lines.append("\t".join(fields))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """An All Orders file from (order id, purchase instant, sku, qty, price, status, channel, currency)."""
+    return write(
+        path,
+        *(
+            line(
+                o, sku, when, status, price, purchased=when, qty=str(qty), channel=channel, currency=currency
+            )
+            for o, when, sku, qty, price, status, channel, currency in rows
+        ),
+    )
 
 
 # --- the change point --------------------------------------------------------------------------------------
