@@ -160,3 +160,15 @@ def test_sales_cli_contract(tmp_path):
 def test_sales_without_store(tmp_path):
     out = velocity("sales", cwd=tmp_path)
     assert out.returncode == 1 and "no velocity store here yet" in out.stderr
+
+
+def test_health_cli(tmp_path):
+    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
+    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
+    out = velocity("health", "--json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"as_of", "metrics", "verdict"}
+    assert set(data["verdict"]) >= {"likely_reason", "evidence", "next_steps"}
+    assert all(0 <= m["rate"] <= 1 for m in data["metrics"] if m["rate"] is not None)
+    assert velocity("health", "--as-of", "yesterday", cwd=tmp_path).returncode == 2

@@ -43,6 +43,8 @@ def demo(tmp_path_factory) -> dict[str, str]:
         "status_json": _velocity("status", "--json", cwd=folder).stdout,
         "sales": _velocity("sales", cwd=folder).stdout,
         "sales_json": _velocity("sales", "--json", cwd=folder).stdout,
+        "health": _velocity("health", cwd=folder).stdout,
+        "health_json": _velocity("health", "--json", cwd=folder).stdout,
     }
 
 
@@ -98,6 +100,14 @@ def test_sales_chart(demo):
     assert "\x1b" not in (GOLDEN / "sales_chart.txt").read_text(encoding="utf-8")
 
 
+def test_health_text(demo):
+    _check("health.txt", demo["health"])
+
+
+def test_health_json(demo):
+    _check("health.json", demo["health_json"])
+
+
 def test_import_lines(demo):
     _check("import.txt", demo["import"])
 
@@ -132,3 +142,8 @@ def test_readme_sales_output_is_real(demo):
     console = next(b for b in BLOCKS if b.startswith("$ velocity sales\n"))
     assert console.removeprefix("$ velocity sales\n") == demo["sales"]
     assert TEXT_BLOCKS[0] == (GOLDEN / "sales_chart.txt").read_text(encoding="utf-8")
+
+
+def test_readme_health_output_is_real(demo):
+    console = next(b for b in BLOCKS if b.startswith("$ velocity health\n"))
+    assert console.removeprefix("$ velocity health\n") == demo["health"]

@@ -13,6 +13,7 @@ CORE = (
     "velocity.ratings",
     "velocity.render",
     "velocity.sales",
+    "velocity.health",
 )
 
 

@@ -70,6 +70,25 @@ def test_sales_relations_run_on_an_empty_store(con):
         assert con.execute(text, sql.bind(text, values)).fetchall() in ([], [(None,)]), name
 
 
+def test_health_relations_run_on_an_empty_store(con):
+    from datetime import date
+
+    values = {"as_of": date(2026, 11, 15)}
+    con.execute(
+        "create temp table order_health as " + sql.load("order_health"),
+        sql.bind(sql.load("order_health"), values),
+    )
+    rows = con.execute(
+        sql.load("health_from_orders"), sql.bind(sql.load("health_from_orders"), values)
+    ).fetchall()
+    assert {r[0] for r in rows} >= {"order_defect_rate", "pre_fulfillment_cancel_rate"}
+    assert all(r[2] == 0 for r in rows)  # no orders: every denominator is 0 (no data, not 0%)
+    assert (
+        con.execute(sql.load("health_reported"), sql.bind(sql.load("health_reported"), values)).fetchall()
+        == []
+    )
+
+
 def test_report_relations_run_on_an_empty_store(con):
     for name in (
         "store_summary",

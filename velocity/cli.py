@@ -288,6 +288,29 @@ def sales(
     run(body)
 
 
+@app.command()
+def health(db: DbOption = DEFAULT_DB, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Account health as Seller Central defines it, from your exports, and the likely reason for a review."""
+
+    def body() -> None:
+        from velocity import render, store
+        from velocity.health import analyse
+
+        con = store.connect(db, create=False)
+        try:
+            result = analyse(con, as_of=_date_option(as_of, "--as-of"))
+        finally:
+            con.close()
+        if as_of is None:
+            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+        if as_json:
+            emit_json(result)
+        else:
+            sys.stdout.write(render.health_text(result))
+
+    run(body)
+
+
 def main() -> None:
     app()
 

@@ -155,3 +155,30 @@ def _day(text: str):
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def _percent(rate: float | None) -> str:
+    return "no data" if rate is None else f"{rate * 100:.2f}%"
+
+
+def health_text(r: dict) -> str:
+    """The metrics as Seller Central shows them, then the likely reason, its evidence and what to do."""
+    lines = [f"Account health as of {r['as_of']}", ""]
+    lines.append(f"{'metric':<30}{'value':>10}{'target':>10}{'orders':>14}{'days':>6}  status")
+    for m in r["metrics"]:
+        indent = (
+            "  " if m["name"] in ("negative_feedback_rate", "a_to_z_claim_rate", "chargeback_rate") else ""
+        )
+        sign = "<" if m["condition"] == "LESS_THAN" else ">"
+        target = f"{sign} {m['target'] * 100:g}%" if m["target"] is not None else "-"
+        counts = f"{m['numerator']}/{m['denominator']}" if m["denominator"] else "-"
+        value = _percent(m["rate"]) if m["exact"] or m["rate"] is None else f"<={_percent(m['rate'])}"
+        lines.append(
+            f"{indent + m['label']:<30}{value:>10}{target:>10}{counts:>14}{m['window_days']:>6}  {m['status']}"
+        )
+    v = r["verdict"]
+    lines += ["", f"Likely reason: {v['likely_reason']}"]
+    lines += [f"  - {e}" for e in v["evidence"]]
+    lines += ["", "What to do next:"]
+    lines += [f"  - {step}" for step in v["next_steps"]]
+    return "\n".join(lines) + "\n"
