@@ -30,6 +30,9 @@ final as (
         coalesce(quantity, 0) as units,
         item_price is null as unpriced,
         coalesce(order_status, '') = 'Pending' as pending,
+        coalesce(order_status, '') like 'Shipped%' or coalesce(item_status, '') like 'Shipped%' as shipped,
+        fulfillment_channel = 'Amazon' as fba,
+        time_zone,
         case
             when item_price is not null then
                 item_price

@@ -13,6 +13,7 @@ import duckdb
 
 from velocity import sales, sql
 from velocity.errors import VelocityError
+from velocity.store import records
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,6 @@ NEXT_STEPS = {
 }
 
 
-def _records(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> list[dict]:
-    text = sql.load(name)
-    rel = con.execute(text, sql.bind(text, params))
-    columns = [d[0] for d in rel.description]
-    return [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
-
-
 def _status(rate: float | None, target: float | None, condition: str) -> str:
     if rate is None:
         return "no_data"
@@ -226,8 +220,8 @@ def analyse(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) -> dic
         "create or replace temp table order_health as " + sql.load("order_health"),
         sql.bind(sql.load("order_health"), params),
     )
-    counted = {r["name"]: r for r in _records(con, "health_from_orders", params)} if has_orders else {}
-    reported = {r["metric"]: r for r in _records(con, "health_reported", params)}
+    counted = {r["name"]: r for r in records(con, "health_from_orders", params)} if has_orders else {}
+    reported = {r["metric"]: r for r in records(con, "health_reported", params)}
 
     metrics = []
     for m in METRICS:

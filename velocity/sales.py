@@ -14,7 +14,7 @@ import numpy as np
 
 from velocity import sql
 from velocity.errors import ExitCode, VelocityError
-from velocity.store import one
+from velocity.store import one, records
 
 WINDOW = 28
 MIN_SEGMENT = 3  # days on each side of a change point
@@ -65,13 +65,6 @@ def change_point(sales: np.ndarray) -> ChangePoint | None:
     return ChangePoint(best, float(sales[:best].mean()), float(sales[best:].mean()), t)
 
 
-def _records(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> list[dict]:
-    text = sql.load(name)
-    rel = con.execute(text, sql.bind(text, params))
-    columns = [d[0] for d in rel.description]
-    return [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
-
-
 def default_as_of(con: duckdb.DuckDBPyConnection) -> date:
     latest = one(con, sql.load("latest_sale_date"))[0]
     if latest is None:
@@ -82,7 +75,7 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> date:
     return latest
 
 
-def _register_sales_lines(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+def register_sales_lines(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     # sales_lines is an input of daily_sales and sales_currencies: one relation, bound to this as-of.
     con.execute("create or replace temp table sales_lines as " + sql.load("sales_lines"), {"as_of": as_of})
 
@@ -91,19 +84,13 @@ def _money(x) -> float | None:
     return None if x is None else round(float(x), 2)
 
 
-def analyse(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    as_of: date | None = None,
-    currency: str | None = None,
-    marketplace: str | None = None,
-    hold_date: date | None = None,
-) -> dict:
-    """The sales velocity behind a hold, as plain data (the ``velocity sales --json`` contract)."""
-    as_of = as_of or default_as_of(con)
+def choose_currency(
+    con: duckdb.DuckDBPyConnection, as_of: date, currency: str | None
+) -> tuple[list[dict], str, list[str]]:
+    """The currencies sold in (largest first), the one to analyse (given, else the largest) and a note naming
+    the others: currencies are never added. Reads sales_lines (register_sales_lines first)."""
     notes: list[str] = []
-    _register_sales_lines(con, as_of)
-    currencies = _records(con, "sales_currencies", {"as_of": as_of})
+    currencies = records(con, "sales_currencies", {"as_of": as_of})
     if not currencies:
         raise VelocityError(f"no sales on or before {as_of}", "check --as-of, or import an All Orders report")
     known = [c["currency"] for c in currencies]
@@ -118,9 +105,23 @@ def analyse(
         raise VelocityError(
             f"no sales in {currency.upper()}", f"the store has sales in {', '.join(known)}", ExitCode.USAGE
         )
-    currency = currency.upper()
+    return currencies, currency.upper(), notes
 
-    daily = _records(
+
+def analyse(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date | None = None,
+    currency: str | None = None,
+    marketplace: str | None = None,
+    hold_date: date | None = None,
+) -> dict:
+    """The sales velocity behind a hold, as plain data (the ``velocity sales --json`` contract)."""
+    as_of = as_of or default_as_of(con)
+    register_sales_lines(con, as_of)
+    currencies, currency, notes = choose_currency(con, as_of, currency)
+
+    daily = records(
         con,
         "daily_sales",
         {"as_of": as_of, "currency": currency, "marketplace": marketplace and marketplace.upper()},
@@ -139,7 +140,7 @@ def analyse(
     if unpriced:
         notes.append(f"{unpriced} pending orders have no price yet: counted as orders, not valued")
 
-    hold = _hold(con, as_of, hold_date)
+    hold = hold_at(con, as_of, hold_date)
     end = len(days)
     if hold["start"] is not None:
         end = max(0, min(len(days), (hold["start"] - days[0]).days + 1))
@@ -215,8 +216,8 @@ def analyse(
     }
 
 
-def _hold(con: duckdb.DuckDBPyConnection, as_of: date, given: date | None) -> dict:
-    history = _records(con, "reserve_history", {"as_of": as_of})
+def hold_at(con: duckdb.DuckDBPyConnection, as_of: date, given: date | None) -> dict:
+    history = records(con, "reserve_history", {"as_of": as_of})
     latest = history[-1] if history else None
     if given is not None:
         start, source = given, "given"
@@ -248,7 +249,7 @@ def _positive_feedback(
     day is preferred; otherwise the per-order rows of the report are counted."""
     readings = [
         r
-        for r in _records(con, "rating_readings", {"as_of": as_of})
+        for r in records(con, "rating_readings", {"as_of": as_of})
         if r["period"] == "30"
         and r["marketplace"] in marketplaces
         and abs((r["as_of"] - day).days) <= NEAR_READING
@@ -257,7 +258,7 @@ def _positive_feedback(
         nearest = min({r["as_of"] for r in readings}, key=lambda d: (abs((d - day).days), d))
         positive = sum(r["positive"] for r in readings if r["as_of"] == nearest)
         return positive, "rating_table", nearest
-    rows = _records(con, "feedback_daily", {"as_of": as_of})
+    rows = records(con, "feedback_daily", {"as_of": as_of})
     start = day - timedelta(days=WINDOW - 1)
     return int(sum(r["positive"] for r in rows if start <= r["date"] <= day)), "feedback_report", None
 

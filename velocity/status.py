@@ -9,8 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from velocity import sql
-from velocity.store import one, schema_version
+from velocity.store import one, records, schema_version
 
 # Store tables in the order a seller thinks of them, with the words status uses for them.
 TABLE_LABELS = {
@@ -40,11 +39,6 @@ KIND_TABLES = {
     "fba_returns": ("fba_returns",),
     "account_health": ("account_health",),
 }
-
-
-def _records(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
-    rel = con.sql(sql.load(name))
-    return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
 
 
 def _iso(value) -> str | None:
@@ -108,15 +102,15 @@ def _missing(tables: dict[str, dict], reserve: list[dict], ratings: int, mix: di
 
 def status(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
     """The store's contents as plain data (see the ``status --json`` contract in the README)."""
-    tables = {r["table_name"]: r for r in _records(con, "store_summary")}
-    files = _records(con, "imported_files_list")
+    tables = {r["table_name"]: r for r in records(con, "store_summary")}
+    files = records(con, "imported_files_list")
     per_table_files: dict[str, int] = dict.fromkeys(tables, 0)
     for f in files:
         for table in KIND_TABLES.get(f["kind"], ()):
             per_table_files[table] += 1
-    reserve = _records(con, "reserve_summary")
-    fulfilment = _records(con, "fulfilment_mix")[0]
-    mix = _records(con, "feedback_mix")[0]
+    reserve = records(con, "reserve_summary")
+    fulfilment = records(con, "fulfilment_mix")[0]
+    mix = records(con, "feedback_mix")[0]
     ratings = tables["feedback_ratings"]["rows"]
     order_lines = tables["all_orders"]["rows"]
     orders = one(

@@ -30,6 +30,14 @@ def one(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) 
     return rows[0] if rows else None
 
 
+def records(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
+    """The rows of the named query (queries/NAME.sql) as dicts, with its $parameters bound from params."""
+    text = sql.load(name)
+    rel = con.execute(text, sql.bind(text, params or {}))
+    columns = [d[0] for d in rel.description]
+    return [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     row = one(con, "select value from velocity_meta where key = 'schema_version'")
     return int(row[0]) if row else 0
