@@ -100,6 +100,30 @@ class _Bar:
             self.shown = False
 
 
+def _import_paths(con, paths: list[Path], marketplace: str | None, *, quiet: bool) -> list:
+    """Import files and folders, one line of talk per file (errors always: they are talk even with --json)."""
+    from velocity import ingest, render
+
+    bar = _Bar()
+    results = []
+    for path in paths:
+        for result in ingest.import_paths(con, [path], marketplace=marketplace, progress=bar):
+            bar.clear()
+            results.append(result)
+            if not quiet or result.status == "error":
+                say(render.import_line(result))
+    return results
+
+
+def _import_summary(results: list, db: Path) -> str:
+    return (
+        f"{sum(r.status == 'imported' for r in results)} imported, "
+        f"{sum(r.status == 'unchanged' for r in results)} unchanged, "
+        f"{sum(r.status == 'skipped' for r in results)} skipped, "
+        f"{sum(r.status == 'error' for r in results)} failed; store: {db}"
+    )
+
+
 @app.command("import")
 def import_(
     paths: Annotated[
@@ -112,33 +136,17 @@ def import_(
     """Read Seller Central exports into the store. Each file is all-or-nothing; importing again changes nothing."""
 
     def body() -> int:
-        from velocity import ingest, render, store
+        from velocity import store
 
         con = store.connect(db)
-        bar = _Bar()
-
-        def progress(path: Path, stage: str, done: float | None) -> None:
-            bar(path, stage, done)
-
         try:
-            results = []
-            for path in paths:
-                for result in ingest.import_paths(con, [path], marketplace=marketplace, progress=progress):
-                    bar.clear()
-                    results.append(result)
-                    if not as_json or result.status == "error":  # errors are talk too, even with --json
-                        say(render.import_line(result))
+            results = _import_paths(con, paths, marketplace, quiet=as_json)
         finally:
             con.close()
         if as_json:
             emit_json([r.as_dict() for r in results])
         elif results:
-            say(
-                f"{sum(r.status == 'imported' for r in results)} imported, "
-                f"{sum(r.status == 'unchanged' for r in results)} unchanged, "
-                f"{sum(r.status == 'skipped' for r in results)} skipped, "
-                f"{sum(r.status == 'error' for r in results)} failed; store: {db}"
-            )
+            say(_import_summary(results, db))
         return ExitCode.DATA if any(r.status == "error" for r in results) else ExitCode.OK
 
     run(body)
@@ -307,6 +315,127 @@ def health(db: DbOption = DEFAULT_DB, as_of: AsOfOption = None, as_json: JsonOpt
             emit_json(result)
         else:
             sys.stdout.write(render.health_text(result))
+
+    run(body)
+
+
+@app.command()
+def forecast(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Exports to import first (files or folders); none: use the store as it is."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    as_of: AsOfOption = None,
+    policy: Annotated[
+        str,
+        typer.Option(
+            "--policy",
+            help="How the money comes back: review (held until feedback supports the sales, at most 90 days), "
+            "dd7, dd14 (days after delivery), rolling7, rolling28 (reserve of the preceding days' sales), sale14.",
+        ),
+    ] = "review",
+    feedback_needed: Annotated[
+        int | None,
+        typer.Option(
+            "--feedback-needed",
+            "-k",
+            help="Positive feedback since the hold that ends a review (default: 10% of the orders of the "
+            "28 days before the hold, at least 10).",
+        ),
+    ] = None,
+    future_sales: Annotated[
+        float | None,
+        typer.Option("--future-sales", help="Orders a day from now on (default: the last 28 days' average)."),
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Currency to forecast (default: the largest).")
+    ] = None,
+    hold_date: Annotated[
+        str | None,
+        typer.Option("--hold-date", help="When the hold began, if the settlements do not show it."),
+    ] = None,
+    marketplace: MarketplaceOption = None,
+    no_chart: Annotated[
+        bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """When the held funds come back: positive feedback forecast with 80% bands, under a release policy."""
+
+    def body() -> int:
+        from velocity import render, store
+        from velocity.forecast import analyse
+
+        con = store.connect(db, create=bool(paths))
+        try:
+            if paths:
+                results = _import_paths(con, paths, marketplace, quiet=as_json)
+                if not as_json:
+                    say(_import_summary(results, db))
+                if any(r.status == "error" for r in results):
+                    raise VelocityError(
+                        "a file failed to import: no forecast from incomplete data",
+                        "fix or leave out the file named above, then run again",
+                        ExitCode.DATA,
+                    )
+            result = analyse(
+                con,
+                as_of=_date_option(as_of, "--as-of"),
+                currency=currency,
+                policy=policy,
+                feedback_needed=feedback_needed,
+                future_sales=future_sales,
+                hold_date=_date_option(hold_date, "--hold-date"),
+            )
+        finally:
+            con.close()
+        if as_of is None:
+            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+        if as_json:
+            emit_json(result)
+            return ExitCode.OK
+        sys.stdout.write(render.forecast_text(result))
+        if not no_chart and sys.stdout.isatty():
+            from velocity.chart import forecast_chart
+
+            size = os.get_terminal_size()
+            chart = forecast_chart(
+                result, width=min(size.columns, 120), height=22, colour=not os.environ.get("NO_COLOR")
+            )
+            sys.stdout.write("\n" + chart + "\n")
+        return ExitCode.OK
+
+    run(body)
+
+
+@app.command()
+def backtest(
+    db: DbOption = DEFAULT_DB,
+    as_of: AsOfOption = None,
+    step: Annotated[int, typer.Option("--step", help="Days between cut-offs.")] = 7,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Currency to test (default: the largest).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How far to trust the forecast: cut your history at past dates, forecast, compare with what came."""
+
+    def body() -> None:
+        from velocity import render, store
+        from velocity.forecast import backtest as run_backtest
+
+        con = store.connect(db, create=False)
+        try:
+            result = run_backtest(con, as_of=_date_option(as_of, "--as-of"), currency=currency, step=step)
+        finally:
+            con.close()
+        if as_of is None:
+            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+        if as_json:
+            emit_json(result)
+        else:
+            sys.stdout.write(render.backtest_text(result))
 
     run(body)
 

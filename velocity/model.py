@@ -255,14 +255,12 @@ def expected_arrivals(
 
 
 def future_arrivals(post: Posterior, per_day: np.ndarray, transit: int, horizon: int) -> np.ndarray:
-    """Expected feedback on days 1..horizon from orders placed on days 1..horizon at per_day (per draw):
-    the orders of day u deliver on u + transit, so by day t the cohorts carry p F(t - 1 - transit)."""
-    cdf = post.cdf
+    """Expected feedback on days 1..horizon from orders placed on days 1..horizon at per_day (per draw).
+    The orders of day u are delivered on u + transit; on day t the cohorts u = 1..t together give
+    sum_u p f(t - u - transit) = p F(t - 1 - transit), each cohort's delay capped by its window."""
     lag = np.arange(horizon) - transit  # t - 1 - transit for t = 1..horizon
-    allowed = WINDOW - transit
-    cum = _at(cdf, np.minimum(lag, allowed))  # sum over cohorts of each one's delay share by then
-    increments = np.diff(cum, axis=1, prepend=0.0)
-    return (per_day * post.p)[:, None] * increments
+    reach = _at(post.cdf, np.minimum(lag, WINDOW - transit))
+    return (per_day * post.p)[:, None] * reach
 
 
 def asked_arrivals(chance: np.ndarray, eligible: int, horizon: int) -> np.ndarray:

@@ -182,3 +182,132 @@ def health_text(r: dict) -> str:
     lines += ["", "What to do next:"]
     lines += [f"  - {step}" for step in v["next_steps"]]
     return "\n".join(lines) + "\n"
+
+
+def _when(text: str | None, year: int) -> str:
+    """A date the way people say it: 25 Nov (with the year when it is not the as-of year)."""
+    if text is None:
+        return "-"
+    d = _day(text)
+    return f"{d.day} {d:%b}" + (f" {d.year}" if d.year != year else "")
+
+
+def _span(band: dict, year: int) -> str:
+    lo, hi = _day(band["p10"]), _day(band["p90"])
+    if lo == hi:
+        return _when(band["p10"], year)
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return f"{lo.day}-{_when(band['p90'], year)}"
+    return f"{_when(band['p10'], year)} - {_when(band['p90'], year)}"
+
+
+POLICY_WORDS = {
+    "review": "everything held until the feedback target is met, at most 90 days",
+    "dd7": "DD+7: each order's money 7 days after its delivery",
+    "dd14": "DD+14: each order's money 14 days after its delivery",
+    "rolling7": "rolling reserve of the preceding 7 days' sales",
+    "rolling28": "rolling reserve of the preceding 28 days' sales",
+    "sale14": "14 days after each sale",
+}
+
+
+def forecast_text(r: dict) -> str:
+    """The answer in plain words first, then the milestones, the model and the money."""
+    year = _day(r["as_of"]).year
+    cur, hold, rel, m = r["currency"], r["hold"], r["release"], r["model"]
+    cap = _when(hold["cap_date"], year)
+    lines = [f"Release forecast as of {r['as_of']}, policy {r['policy']}: {POLICY_WORDS[r['policy']]}", ""]
+    if hold["start"]:
+        lines.append(
+            f"Held: {_amount(hold['held_amount'], cur)} since {_when(hold['start'], year)} "
+            f"(from {hold['source']}{'' if hold['held_amount_source'] == 'settlements' else '; amount estimated from sales'})."
+        )
+    source = {
+        "rating_table": f"Feedback Manager counts to {r['feedback_known_through']}",
+        "feedback_rows": "feedback report rows",
+        "none": "nothing imported",
+    }[r["positive_source"]]
+    since = "since the hold" if hold["start"] else "so far"
+    lines.append(
+        f"Positive feedback {since}: {r['positive_since_hold']}{'' if r['positive_since_hold_exact'] else ' (estimated)'}"
+        f" ({source}); target {r['feedback_needed']}."
+    )
+    lines.append("")
+    if r["policy"] == "review":
+        if rel["p50"] == hold["cap_date"]:
+            lines.append(f"Most likely at the 90-day cap, {cap} (80%: {_span(rel, year)}).")
+        else:
+            lines.append(
+                f"Most likely {_when(rel['p50'], year)} (80%: {_span(rel, year)}); at the latest {cap}, the 90-day cap."
+            )
+        w = r["what_if"]
+        if w["orders_contacted"]:
+            lines.append(
+                f"Asking the {w['orders_contacted']:,} eligible buyers today moves it to {_when(w['release']['p50'], year)}"
+                f" (80%: {_span(w['release'], year)})."
+            )
+    else:
+        money = r["money"]
+        lines.append(
+            f"The {_amount(money['held_now'], cur)} held now under this policy is all released by "
+            f"{_when(rel['p50'], year)}. Under a review hold, feedback would end it {_when(r['feedback_release']['p50'], year)}"
+            f" (80%: {_span(r['feedback_release'], year)})."
+        )
+    lines += ["", f"{'positive feedback':>18}   {'early (p10)':>12} {'likely (p50)':>13} {'late (p90)':>11}"]
+    for row in r["milestones"]:
+        mark = "* " if row["positives"] == r["feedback_needed"] else "  "
+        lines.append(
+            f"{mark + str(row['positives']):>18}   {_when(row['p10'], year):>12} {_when(row['p50'], year):>13}"
+            f" {_when(row['p90'], year):>11}"
+        )
+    if r["feedback_needed_source"] == "default":
+        d = r["feedback_needed_default"]
+        lines.append(
+            f"* Amazon publishes no target. velocity's default: positive feedback on {d['share']:.0%} of the "
+            f"{d['orders']:,} orders\n  of the 28 days before the hold (at least {d['minimum']}); "
+            "change it with --feedback-needed K."
+        )
+    basis = m["delivery_basis"]
+    rows = f"{m['feedback_used']:,} feedback rows" + (
+        f", {m['readings_used']} Feedback Manager readings" if m["readings_used"] else ""
+    )
+    lines += [
+        "",
+        f"Model: {m['feedback_rate']:.1%} of buyers leave feedback (80%: {m['feedback_rate_p10']:.1%}-"
+        f"{m['feedback_rate_p90']:.1%}), {m['positive_share']:.0%} of it positive,",
+        f"  a median {m['lag_median_days']:g} days after delivery (estimated for {basis['estimated']:,} orders,"
+        f" purchase + assumed transit for {basis['assumed']:,});",
+        f"  from {m['orders_used']:,} orders, {rows}; orders to come: {m['future_orders_per_day']:g} a day"
+        + (" (the last 28 days)." if m["future_orders_source"] == "recent_28_days" else " (given)."),
+    ]
+    money = r["money"]["released_by_cap"]
+    lines.append(
+        f"Money released by the cap, with the sales still to come: {_amount(money['p50'], cur)} "
+        f"(80%: {money['p10']:,.2f}-{money['p90']:,.2f})."
+    )
+    for note in r["notes"]:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def backtest_text(r: dict) -> str:
+    """Coverage and score per horizon, in a table, with a line on how to read it."""
+    lines = [
+        f"Backtest of new positive feedback from placed orders, as of {r['as_of']} ({r['currency']})",
+        f"cut-offs every {r['step_days']} days from {r['first_cutoff']} to {r['last_cutoff']}",
+        "",
+        f"{'horizon':>8} {'cut-offs':>9} {'in 80% band':>12} {'below':>7} {'above':>7} {'CRPS':>8}"
+        f" {'mean |error|':>13} {'mean actual':>12}",
+    ]
+    for h in r["horizons"]:
+        lines.append(
+            f"{str(h['horizon_days']) + ' d':>8} {h['cutoffs']:>9} {h['coverage_80']:>12.0%} {h['below_band']:>7.0%}"
+            f" {h['above_band']:>7.0%} {h['crps']:>8.2f} {h['mean_abs_error']:>13.2f} {h['mean_actual']:>12.1f}"
+        )
+    lines += [
+        "",
+        "An honest 80% band holds the actual count about 80% of the time; CRPS (lower is better) is in feedbacks.",
+    ]
+    for note in r["notes"]:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
