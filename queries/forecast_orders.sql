@@ -1,23 +1,23 @@
--- One row per sold order in one currency, for the feedback forecast: its local purchase day, the delivery
--- window it rests on and the basis of that window, whether it shipped, its value, and its feedback (if a
--- feedback row up to $as_of names it). The delivery window comes from the Order Report's
--- delivery-start/end-date, else the Amazon Fulfilled Shipments' estimated-arrival-date, else purchase day
--- plus the assumed transit of its fulfilment channel ($fba_edd/$fba_ldd, $mfn_edd/$mfn_ldd days).
--- No export carries an actual delivery date, so the basis is 'estimated' or 'assumed'.
--- Parameters: $as_of, $currency, $fba_edd, $fba_ldd, $mfn_edd, $mfn_ldd. Reads sales_lines (cut at as-of).
+-- Sold orders grouped for the feedback forecast: orders alike in currency, marketplace, local purchase day,
+-- delivery window and its basis, channel, shipped state and first feedback (day and stars) make one row,
+-- with how many they are and their value. One pass over the order lines; numpy works on the groups.
+-- The delivery window comes from the Order Report's delivery-start/end-date, else the Amazon Fulfilled
+-- Shipments' estimated-arrival-date, else purchase day plus the assumed transit of the fulfilment channel
+-- ($fba_edd/$fba_ldd, $mfn_edd/$mfn_ldd days). No export carries an actual delivery date, so the basis is
+-- 'estimated' or 'assumed'. Feedback dated after $as_of is not known yet.
+-- Parameters: $as_of, $fba_edd, $fba_ldd, $mfn_edd, $mfn_ldd. Reads sales_lines (cut at as-of).
 
 with orders as (
     select
         order_id,
+        min(sale_currency) as currency,
         min(marketplace) as marketplace,
         min(time_zone) as time_zone,
         min(sale_date) as purchase_date,
         bool_or(fba) as fba,
         bool_or(shipped) as shipped,
-        bool_and(pending) as pending,
         coalesce(sum(sales), 0) as value
     from sales_lines
-    where sale_currency = $currency
     group by order_id
 ),
 
@@ -43,9 +43,9 @@ first_feedback as (
     group by order_id
 ),
 
-final as (
+dated as (
     select
-        orders.order_id,
+        orders.currency,
         orders.marketplace,
         orders.purchase_date,
         coalesce(
@@ -56,17 +56,32 @@ final as (
             timezone(orders.time_zone, coalesce(estimates.latest_ts, estimates.earliest_ts))::date,
             orders.purchase_date + case when orders.fba then $fba_ldd else $mfn_ldd end::integer
         ) as latest_delivery,
-        case when estimates.order_id is null then 'assumed' else 'estimated' end as delivery_basis,
-        orders.fba,
+        estimates.order_id is not null as estimated,
         orders.shipped,
-        orders.pending,
-        orders.value,
         first_feedback.feedback_date,
-        first_feedback.rating
+        first_feedback.rating,
+        orders.value
     from orders
     left join estimates using (order_id)
     left join first_feedback using (order_id)
+),
+
+final as (
+    select
+        currency,
+        marketplace,
+        purchase_date,
+        earliest_delivery,
+        latest_delivery,
+        estimated,
+        shipped,
+        feedback_date,
+        rating,
+        count(*) as orders,
+        sum(value) as value
+    from dated
+    group by all
 )
 
 select * from final
-order by purchase_date, order_id
+order by all

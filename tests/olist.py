@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-
 from conftest import SHARED
 from test_merge import line, write
 

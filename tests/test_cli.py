@@ -172,3 +172,37 @@ def test_health_cli(tmp_path):
     assert set(data["verdict"]) >= {"likely_reason", "evidence", "next_steps"}
     assert all(0 <= m["rate"] <= 1 for m in data["metrics"] if m["rate"] is not None)
     assert velocity("health", "--as-of", "yesterday", cwd=tmp_path).returncode == 2
+
+
+def test_forecast_cli_imports_then_forecasts(tmp_path):
+    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
+    out = velocity("forecast", "fixtures/demo", "--json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)  # only data on stdout
+    assert data["as_of"] == "2026-11-15" and data["release"]["p50"] <= data["hold"]["cap_date"]
+    assert "as of 2026-11-15" in out.stderr
+    again = velocity(
+        "forecast", "fixtures/demo", "--json", "--policy", "dd7", "--future-sales", "0", cwd=tmp_path
+    )
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["policy"] == "dd7"
+    text = velocity("forecast", "--as-of", "2026-11-10", "-k", "60", cwd=tmp_path)
+    assert text.returncode == 0 and "target 60" in text.stdout and text.stderr == ""
+    assert velocity("forecast", "--policy", "weekly", cwd=tmp_path).returncode == 2
+    assert velocity("forecast", "--as-of", "someday", cwd=tmp_path).returncode == 2
+
+
+def test_forecast_cli_stops_when_an_import_fails(tmp_path):
+    bad = tmp_path / "orders.txt"
+    bad.write_text(HEADER + "\n" + line("202-1-1", "S", "2026-10-01T10:00:00+00:00", "Shipped", "ten") + "\n")
+    out = velocity("forecast", str(bad), "--json", cwd=tmp_path)
+    assert out.returncode == 1 and out.stdout == ""
+    assert "no forecast from incomplete data" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_backtest_cli_explains_what_it_needs(tmp_path):
+    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
+    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
+    out = velocity("backtest", "--json", cwd=tmp_path)
+    assert out.returncode == 1 and out.stdout == ""
+    assert "per-order feedback rows" in out.stderr and "hint:" in out.stderr

@@ -45,6 +45,8 @@ def demo(tmp_path_factory) -> dict[str, str]:
         "sales_json": _velocity("sales", "--json", cwd=folder).stdout,
         "health": _velocity("health", cwd=folder).stdout,
         "health_json": _velocity("health", "--json", cwd=folder).stdout,
+        "forecast": _velocity("forecast", cwd=folder).stdout,
+        "forecast_json": _velocity("forecast", "--json", cwd=folder).stdout,
     }
 
 
@@ -108,6 +110,34 @@ def test_health_json(demo):
     _check("health.json", demo["health_json"])
 
 
+def test_forecast_text(demo):
+    """The summary, the milestones table and the model line."""
+    _check("forecast.txt", demo["forecast"])
+
+
+def test_forecast_json(demo):
+    _check("forecast.json", demo["forecast_json"])
+
+
+def test_forecast_chart(demo):
+    from velocity.chart import forecast_chart
+
+    chart = forecast_chart(json.loads(demo["forecast_json"]), width=100, height=24)
+    _check("forecast_chart.txt", chart.rstrip("\n") + "\n")
+    assert "\x1b" not in chart
+
+
+def test_backtest_olist(tmp_path):
+    """The backtest on Olist's real timing that the README reports."""
+    if not (REPO.parent / "shared" / "data" / "olist").is_dir():
+        pytest.skip("the Olist data is not in ../shared/data/olist")
+    from olist import write_exports
+
+    write_exports(tmp_path)
+    _velocity("import", ".", cwd=tmp_path)
+    _check("backtest_olist.txt", _velocity("backtest", "--as-of", "2018-08-31", cwd=tmp_path).stdout)
+
+
 def test_import_lines(demo):
     _check("import.txt", demo["import"])
 
@@ -121,7 +151,7 @@ TEXT_BLOCKS = re.findall(r"```text\n(.*?)```", README, re.S)
 
 def test_readme_starts_with_the_two_commands():
     run_demo, run_tests = BLOCKS[0].strip(), BLOCKS[1].strip()
-    assert run_demo == "pip install . && velocity import fixtures/demo && velocity sales"
+    assert run_demo == "pip install . && velocity forecast fixtures/demo"
     assert run_tests == "pip install '.[test]' && pytest"
     assert README.index(BLOCKS[0]) < README.index("## ")  # before any section
 
@@ -147,3 +177,15 @@ def test_readme_sales_output_is_real(demo):
 def test_readme_health_output_is_real(demo):
     console = next(b for b in BLOCKS if b.startswith("$ velocity health\n"))
     assert console.removeprefix("$ velocity health\n") == demo["health"]
+
+
+def test_readme_forecast_output_is_real(demo):
+    console = next(b for b in BLOCKS if b.startswith("$ velocity forecast\n"))
+    assert console.removeprefix("$ velocity forecast\n") == demo["forecast"]
+    assert TEXT_BLOCKS[1] == (GOLDEN / "forecast_chart.txt").read_text(encoding="utf-8")
+
+
+def test_readme_backtest_output_is_the_golden_one():
+    console = next(b for b in BLOCKS if b.startswith("$ velocity backtest --as-of 2018-08-31\n"))
+    golden = (GOLDEN / "backtest_olist.txt").read_text(encoding="utf-8")
+    assert console.removeprefix("$ velocity backtest --as-of 2018-08-31\n") == golden

@@ -14,6 +14,8 @@ CORE = (
     "velocity.render",
     "velocity.sales",
     "velocity.health",
+    "velocity.model",
+    "velocity.forecast",
 )
 
 

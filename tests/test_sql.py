@@ -53,7 +53,12 @@ def test_staging_relation_matches_its_table(con, kind, target):
 def test_sales_relations_run_on_an_empty_store(con):
     from datetime import date
 
-    values = {"as_of": date(2026, 11, 15), "currency": "GBP", "marketplace": None}
+    values = {
+        "as_of": date(2026, 11, 15),
+        "currency": "GBP",
+        "marketplace": None,
+        **{f"{c}_{e}": 1 for c in ("fba", "mfn") for e in ("edd", "ldd")},
+    }
     con.execute(
         "create temp table sales_lines as " + sql.load("sales_lines"),
         sql.bind(sql.load("sales_lines"), values),
@@ -65,6 +70,7 @@ def test_sales_relations_run_on_an_empty_store(con):
         "feedback_daily",
         "rating_readings",
         "latest_sale_date",
+        "forecast_orders",
     ):
         text = sql.load(name)
         assert con.execute(text, sql.bind(text, values)).fetchall() in ([], [(None,)]), name

@@ -15,7 +15,7 @@ import numpy as np
 
 from velocity import model, sql
 from velocity.errors import ExitCode, VelocityError
-from velocity.sales import choose_currency, default_as_of, hold_at, register_sales_lines
+from velocity.sales import default_as_of, hold_at, pick_currency, register_sales_lines
 from velocity.store import records
 
 # Assumed transit (days from purchase to the earliest / latest delivery) where no export gives an estimate:
@@ -49,7 +49,8 @@ def _days(column) -> np.ndarray:
 
 @dataclass(frozen=True)
 class History:
-    """The sold orders of one currency, as arrays of day numbers (see velocity.model.Orders)."""
+    """The sold orders of one currency in groups of alike orders (`count` each; `value` their sum), as
+    arrays of day numbers (see velocity.model.Orders)."""
 
     purchase: np.ndarray
     earliest: np.ndarray  # earliest delivery (estimated or assumed)
@@ -59,37 +60,61 @@ class History:
     value: np.ndarray
     feedback: np.ndarray  # first feedback row's day, -1 none
     rating: np.ndarray
+    count: np.ndarray
 
     @property
     def orders(self) -> model.Orders:
-        return model.Orders(self.purchase, self.earliest, self.feedback, self.rating)
+        return model.Orders(self.purchase, self.earliest, self.feedback, self.rating, self.count)
 
     def __len__(self) -> int:
-        return int(self.purchase.size)
+        return int(self.count.sum())
+
+    def recent(self, as_of: int) -> np.ndarray:
+        return self.purchase > as_of - PACE_DAYS
 
 
-def load(con: duckdb.DuckDBPyConnection, as_of: date, currency: str) -> History:
-    register_sales_lines(con, as_of)
+def _weighted_median(values: np.ndarray, weights: np.ndarray, default: int) -> int:
+    if not weights.sum():
+        return default
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order])
+    return int(values[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
+def load(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[dict[str, History], list[dict]]:
+    """The sold orders up to as_of, per currency, and the currencies ranked by orders (largest first) with
+    their marketplaces - one pass over the order lines."""
+    register_sales_lines(con, as_of, materialize=False)
     text = sql.load("forecast_orders")
     params = {
         "as_of": as_of,
-        "currency": currency,
         "fba_edd": TRANSIT["fba"][0],
         "fba_ldd": TRANSIT["fba"][1],
         "mfn_edd": TRANSIT["mfn"][0],
         "mfn_ldd": TRANSIT["mfn"][1],
     }
     cols = con.execute(text, sql.bind(text, params)).fetchnumpy()
-    return History(
-        purchase=_days(cols["purchase_date"]),
-        earliest=_days(cols["earliest_delivery"]),
-        latest=_days(cols["latest_delivery"]),
-        estimated=np.asarray(cols["delivery_basis"]) == "estimated",
-        shipped=np.ma.filled(np.ma.asarray(cols["shipped"]), False).astype(bool),
-        value=np.ma.filled(np.ma.asarray(cols["value"], dtype=float), 0.0),
-        feedback=_days(cols["feedback_date"]),
-        rating=np.ma.filled(np.ma.asarray(cols["rating"]), 0).astype(np.int64),
-    )
+    currency = np.ma.filled(np.ma.asarray(cols["currency"]).astype(object), None)
+    market = np.ma.filled(np.ma.asarray(cols["marketplace"]).astype(object), None)
+    count = np.asarray(cols["orders"], dtype=np.int64)
+    histories, currencies = {}, []
+    for cur in sorted({c for c in currency.tolist() if c is not None}):
+        pick = currency == cur
+        histories[cur] = History(
+            purchase=_days(cols["purchase_date"])[pick],
+            earliest=_days(cols["earliest_delivery"])[pick],
+            latest=_days(cols["latest_delivery"])[pick],
+            estimated=np.asarray(cols["estimated"], dtype=bool)[pick],
+            shipped=np.ma.filled(np.ma.asarray(cols["shipped"]), False).astype(bool)[pick],
+            value=np.ma.filled(np.ma.asarray(cols["value"], dtype=float), 0.0)[pick],
+            feedback=_days(cols["feedback_date"])[pick],
+            rating=np.ma.filled(np.ma.asarray(cols["rating"]), 0).astype(np.int64)[pick],
+            count=count[pick],
+        )
+        markets = sorted({m for m in market[pick].tolist() if m is not None})
+        currencies.append({"currency": cur, "orders": int(count[pick].sum()), "marketplaces": markets})
+    currencies.sort(key=lambda c: (-c["orders"], c["currency"]))
+    return histories, currencies
 
 
 @dataclass(frozen=True)
@@ -148,15 +173,16 @@ def _quantile_dates(days: np.ndarray) -> dict:
     return {"p10": _date(lo).isoformat(), "p50": _date(mid).isoformat(), "p90": _date(hi).isoformat()}
 
 
-def _band(values: np.ndarray, digits: int | None = None) -> list[dict]:
-    q = model.quantiles(values, axis=0)  # (3, days)
-    out = []
-    for lo, mid, hi in q.T.tolist():
-        if digits is None:
-            out.append({"p10": int(lo), "p50": int(mid), "p90": int(hi)})
-        else:
-            out.append({"p10": round(lo, digits), "p50": round(mid, digits), "p90": round(hi, digits)})
-    return out
+def _band(values: np.ndarray, *, counts: bool) -> list[dict]:
+    """p10/p50/p90 per day: mid-distribution quantiles for counts (one decimal), plain ones for money."""
+    if counts:
+        q, digits = model.count_quantiles(values), 1
+    else:
+        q, digits = np.quantile(values, (0.1, 0.5, 0.9), axis=0), 2
+    return [
+        {"p10": round(lo, digits), "p50": round(mid, digits), "p90": round(hi, digits)}
+        for lo, mid, hi in q.T.tolist()
+    ]
 
 
 def _first_reaching(path: np.ndarray, need: float, first_day: int, cap: int) -> np.ndarray:
@@ -174,6 +200,7 @@ class Simulation:
     future: np.ndarray  # ... from orders still to come (from as-of + 1)
     asked: np.ndarray  # ... extra, if every eligible buyer is asked on as-of
     orders_per_day: np.ndarray  # per draw
+    phi: float  # day-to-day extra variation used
 
 
 def simulate(
@@ -190,36 +217,39 @@ def simulate(
     start = min(feedback.known_through, as_of)
     orders = history.orders
     if feedback.source == "feedback_rows":  # orders with no feedback yet: conditional on the silence
-        waiting = orders.feedback < 0
-        pool = model.Orders(
-            orders.purchase[waiting], orders.basis[waiting], orders.feedback[waiting], orders.rating[waiting]
-        )
+        pool = orders.subset(orders.feedback < 0)
         expected = model.expected_arrivals(post, pool, start, end - start, conditional=True)
+        phi = model.dispersion(post, orders, start)
     else:  # which orders have feedback is not known: each order's unconditional chance
         expected = model.expected_arrivals(post, orders, start, end - start, conditional=False)
+        phi = model.PRIOR_PHI
     draws = post.p.size
+    recent = history.recent(as_of)
     if future_sales is None:
-        recent = int((history.purchase > as_of - PACE_DAYS).sum())
-        per_day = rng.gamma(recent + 0.5, 1.0 / PACE_DAYS, draws)
+        per_day = rng.gamma(int(history.count[recent].sum()) + 0.5, 1.0 / PACE_DAYS, draws)
     else:
         per_day = np.full(draws, float(future_sales))
-    recent = history.purchase > as_of - PACE_DAYS
-    transit = int(np.median((history.earliest - history.purchase)[recent])) if recent.any() else 2
+    gap = history.earliest - history.purchase
+    transit = _weighted_median(gap[recent], history.count[recent], TRANSIT["mfn"][0])
     future = model.future_arrivals(post, per_day, transit, end - as_of)
     chance = rng.beta(*model.PRIOR_ASK, draws)
     asked = model.asked_arrivals(chance, eligible, end - as_of)
     q = post.q[:, None]
+    shock = model.shocks(rng, phi, expected.shape)  # one per day, shared by every stream of arrivals
+    ahead = shock[:, as_of - start :]
     return Simulation(
         start=start,
-        existing=rng.poisson(q * expected),
-        future=rng.poisson(q * future),
-        asked=rng.poisson(q * asked),
+        existing=rng.poisson(q * expected * shock),
+        future=rng.poisson(q * future * ahead),
+        asked=rng.poisson(q * asked * ahead),
         orders_per_day=per_day,
+        phi=phi,
     )
 
 
 def eligible_now(history: History, as_of: int) -> np.ndarray:
-    """Orders a seller may ask today: shipped, no feedback seen, inside the request window (DOMAIN.md)."""
+    """Order groups a seller may ask today: shipped, no feedback seen, inside the request window
+    (DOMAIN.md). A mask over the groups; history.count[mask].sum() orders."""
     return (
         history.shipped
         & (history.feedback < 0)
@@ -233,7 +263,7 @@ def default_needed(history: History, hold_start: int) -> tuple[int, int]:
     10). Amazon publishes no number; this asks feedback to cover the sales that drew the review at a rate
     a seller reaches by asking every buyer."""
     window = (history.purchase < hold_start) & (history.purchase >= hold_start - PACE_DAYS)
-    orders = int(window.sum())
+    orders = int(history.count[window].sum())
     return max(K_MIN, math.ceil(K_SHARE * orders)), orders
 
 
@@ -249,8 +279,9 @@ def _released(
     """Money made available on each day as_of+1..end (cumulative, per draw), the amount held on as_of under
     the policy, and the day (per draw) by which that amount is all released."""
     days = np.arange(as_of + 1, end + 1)
-    recent = history.purchase > as_of - PACE_DAYS
-    per_order = float(history.value[recent].mean()) if recent.any() else 0.0
+    recent = history.recent(as_of)
+    sold = int(history.count[recent].sum())
+    per_order = float(history.value[recent].sum()) / sold if sold else 0.0
     pace = sim.orders_per_day[:, None] * per_order  # future sales a day, per draw
     draws = sim.orders_per_day.size
     if policy == "review":
@@ -271,16 +302,12 @@ def _released(
                 minlength=days.size,
             )[: days.size]
         )
-        transit = (
-            0
-            if policy == "sale14"
-            else int(np.median((history.latest - history.purchase)[recent]))
-            if recent.any()
-            else 3
-        )
+        span = history.latest - history.purchase
+        transit = 0 if policy == "sale14" else _weighted_median(span[recent], history.count[recent], 3)
         cohorts = np.maximum(0, days - as_of - transit - lag)  # future days whose money is free by then
         total = paid[None, :] + pace * cohorts[None, :]
-        done = int(free[waiting].max()) if waiting.any() else as_of
+        owed = waiting & (history.value > 0)
+        done = int(free[owed].max()) if owed.any() else as_of
         return total, held_now, np.full(draws, done)
     width = {"rolling7": 7, "rolling28": 28}[policy]
     daily = np.bincount(
@@ -323,12 +350,10 @@ def analyse(
         raise VelocityError("--future-sales must be 0 or more orders a day", "", ExitCode.USAGE)
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(con)
-    register_sales_lines(con, as_of)
-    currencies, currency, notes = choose_currency(con, as_of, currency)
+    histories, currencies = load(con, as_of)
+    currencies, currency, notes = pick_currency(currencies, as_of, currency)
     marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
-    history = load(con, as_of, currency)
-    if not len(history):
-        raise VelocityError(f"no {currency} orders on or before {as_of}", "check --as-of or --currency")
+    history = histories[currency]
     today = _day(as_of)
     feedback = _feedback(con, as_of, list(marketplaces))
     hold = hold_at(con, as_of, hold_date)
@@ -356,10 +381,8 @@ def analyse(
             "no positive feedback is known (Amazon's feedback report lists only 1-3 stars): the forecast "
             "rests on priors; record the Feedback Manager counts with `velocity rating`"
         )
-    eligible = eligible_now(history, today)
-    sim = simulate(
-        history, feedback, post, today, end, future_sales=future_sales, eligible=int(eligible.sum()), rng=rng
-    )
+    eligible = int(history.count[eligible_now(history, today)].sum())
+    sim = simulate(history, feedback, post, today, end, future_sales=future_sales, eligible=eligible, rng=rng)
     gap = sim.existing[:, : today - sim.start].sum(axis=1)  # arrived but not yet seen in any export
     existing = np.cumsum(sim.existing[:, today - sim.start :], axis=1)
     total = existing + np.cumsum(sim.future, axis=1)
@@ -391,13 +414,14 @@ def analyse(
 
     waiting = history.feedback < 0
     basis_counts = {
-        "estimated": int(history.estimated.sum()),
-        "assumed": int((~history.estimated).sum()),
+        "estimated": int(history.count[history.estimated].sum()),
+        "assumed": int(history.count[~history.estimated].sum()),
     }
     lag_basis = "estimated_delivery" if basis_counts["estimated"] >= basis_counts["assumed"] else "purchase"
     p10, p50, p90 = np.quantile(post.p, [0.1, 0.5, 0.9])
     daily = []
-    e_band, t_band, m_band = _band(existing), _band(total), _band(released, 2)
+    e_band, t_band = _band(existing, counts=True), _band(total, counts=True)
+    m_band = _band(released, counts=False)
     for i in range(end - today):
         daily.append(
             {
@@ -442,16 +466,17 @@ def analyse(
             "lag_basis": lag_basis,
             "delivery_basis": basis_counts,
             "orders_used": len(history),
-            "feedback_used": int((~waiting).sum())
+            "feedback_used": int(history.count[~waiting].sum())
             if feedback.source == "feedback_rows"
             else feedback.rows_total,
             "readings_used": len(feedback.readings),
             "future_orders_per_day": round(float(np.median(sim.orders_per_day)), 2),
             "future_orders_source": "given" if future_sales is not None else "recent_28_days",
             "draws": draws,
+            "day_variation": round(sim.phi, 4),
         },
         "what_if": {
-            "orders_contacted": int(eligible.sum()),
+            "orders_contacted": eligible,
             "release": _quantile_dates(release_asked),
             "response_prior": {"mean": model.PRIOR_ASK[0] / sum(model.PRIOR_ASK), "source": "prior"},
         },
@@ -478,10 +503,10 @@ def backtest(
         raise VelocityError("--step must be at least 1 day", "", ExitCode.USAGE)
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(con)
-    register_sales_lines(con, as_of)
-    currencies, currency, notes = choose_currency(con, as_of, currency)
+    histories, currencies = load(con, as_of)
+    currencies, currency, notes = pick_currency(currencies, as_of, currency)
     marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
-    history = load(con, as_of, currency)
+    history = histories[currency]
     feedback = _feedback(con, as_of, list(marketplaces))
     if feedback.source != "feedback_rows":
         raise VelocityError(
@@ -508,25 +533,22 @@ def backtest(
     for cut in cuts:  # one fit per cut-off
         known = orders.cut(cut)
         post = model.fit(known, cut, draws=draws, rng=rng)
-        waiting = known.feedback < 0
-        pool = model.Orders(
-            known.purchase[waiting], known.basis[waiting], known.feedback[waiting], known.rating[waiting]
-        )
+        pool = known.subset(known.feedback < 0)
         reach = [h for h in horizons if cut + h <= today]
-        expected = model.expected_arrivals(post, pool, cut, max(reach), conditional=True)
-        cum = np.cumsum(expected, axis=1) * post.q[:, None]
+        paths = model.positive_paths(post, pool, cut, max(reach), model.dispersion(post, known, cut), rng)
         placed = orders.purchase <= cut
         for h in reach:
-            sample = rng.poisson(cum[:, h - 1])
-            actual = int((placed & positive & (orders.feedback > cut) & (orders.feedback <= cut + h)).sum())
-            lo, mid, hi = model.quantiles(sample)
+            sample = paths[:, h - 1]
+            arrived = placed & positive & (orders.feedback > cut) & (orders.feedback <= cut + h)
+            actual = int(orders.n[arrived].sum())
+            lo, mid, hi = model.count_quantiles(sample)
             rows.append(
                 {
                     "cutoff": _date(cut).isoformat(),
                     "horizon_days": h,
-                    "p10": int(lo),
-                    "p50": int(mid),
-                    "p90": int(hi),
+                    "p10": round(float(lo), 1),
+                    "p50": round(float(mid), 1),
+                    "p90": round(float(hi), 1),
                     "actual": actual,
                     "crps": round(model.crps(sample, actual), 4),
                 }

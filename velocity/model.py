@@ -16,6 +16,7 @@ Priors (weak; the seller's own data overrides them within a few dozen feedbacks)
   (continuous, fitted by `fit_delay`); sd 0.8 lets the seller's data move it by a factor of 2.2 either way per sd.
 - s on a grid 0.5-2.0 with a Normal(0.71, 0.6) weight: olist's fitted shape is 0.71 (`fit_delay`, tested).
 - q ~ Beta(9, 1) + the seller's own positive/all counts: positives are about 77% on olist, ~90% on Amazon.
+- Day-to-day extra variation phi ~ 0.05 (Var = mu + phi mu^2), moved by the seller's own daily counts.
 - Asking a buyer (Request a Review): an extra chance r ~ Beta(7, 93) (5-10% of asked buyers respond), arriving
   with a geometric delay of mean 3 days, until the seller's own request log can say better.
 """
@@ -36,6 +37,9 @@ PRIOR_Q = (9.0, 1.0)
 PRIOR_ASK = (7.0, 93.0)
 ASK_DELAY_MEAN = 3.0
 GRID_P = 120
+PRIOR_PHI = 0.05  # day-to-day extra variation of arrivals before the seller's own history says more ...
+PHI_WEIGHT = 20.0  # ... worth this much sum of squared daily expectations
+DISPERSION_DAYS = 180
 GRID_MU = 41
 
 
@@ -74,13 +78,28 @@ def _at(cdf: np.ndarray, age: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Orders:
-    """One entry per order, days as integers (any epoch): when it was placed, the day its delivery delay is
-    counted from, and the day of its first feedback (-1: none seen) with that feedback's stars (0: none)."""
+    """One entry per order - or per group of orders alike in every field, with `count` saying how many -
+    days as integers (any epoch): when placed, the day the delivery delay is counted from, and the day of
+    the first feedback (-1: none seen) with its stars (0: none)."""
 
     purchase: np.ndarray
     basis: np.ndarray
     feedback: np.ndarray
     rating: np.ndarray
+    count: np.ndarray | None = None  # orders in each entry (None: one each)
+
+    @property
+    def n(self) -> np.ndarray:
+        return np.ones(self.purchase.size) if self.count is None else self.count.astype(float)
+
+    def subset(self, keep: np.ndarray) -> Orders:
+        return Orders(
+            self.purchase[keep],
+            self.basis[keep],
+            self.feedback[keep],
+            self.rating[keep],
+            None if self.count is None else self.count[keep],
+        )
 
     @property
     def close(self) -> np.ndarray:
@@ -95,6 +114,7 @@ class Orders:
             self.basis[keep],
             np.where(seen, self.feedback, -1)[keep],
             np.where(seen, self.rating, 0)[keep],
+            None if self.count is None else self.count[keep],
         )
 
 
@@ -128,12 +148,15 @@ def _loglik_rows(orders: Orders, as_of: int):
     """Log-likelihood over (p, cells): each order either shows its delay d (p f(d)) or nothing by its age a
     (1 - p F(a))."""
     given = orders.feedback >= 0
-    delays, n_delay = _histogram(np.clip(orders.feedback[given] - orders.basis[given], 0, MAX_DELAY))
+    n = orders.n
+    delays, n_delay = _histogram(
+        np.clip(orders.feedback[given] - orders.basis[given], 0, MAX_DELAY), n[given]
+    )
     waiting = ~given
-    ages, n_age = _histogram(_ages(orders, as_of)[waiting])
+    ages, n_age = _histogram(_ages(orders, as_of)[waiting], n[waiting])
     keep = ages >= 0
     ages, n_age = ages[keep], n_age[keep]
-    n_given = float(given.sum())
+    n_given = float(n[given].sum())
 
     def loglik(p: np.ndarray, cdf: np.ndarray) -> np.ndarray:
         pmf = np.diff(cdf, axis=-1, prepend=0.0)
@@ -150,7 +173,8 @@ def _loglik_counts(orders: Orders, readings: list[tuple[int, int]]):
     between readings is Poisson with mean p x (sum of F(age) at this reading - at the previous one)."""
     tables = []
     for day, _ in readings:
-        ages, n = _histogram(_ages(orders, day)[orders.purchase <= day])
+        placed = orders.purchase <= day
+        ages, n = _histogram(_ages(orders, day)[placed], orders.n[placed])
         tables.append((ages, n))
     counts = np.diff([0] + [total for _, total in readings]).astype(float)
 
@@ -204,8 +228,9 @@ def fit(
         positive, total = readings[-1][1], readings[-1][2]
     else:
         loglik = _loglik_rows(orders, as_of)
-        given = orders.rating[orders.feedback >= 0]
-        positive, total = int((given >= 4).sum()), int(given.size)
+        given = orders.feedback >= 0
+        n = orders.n[given]
+        positive, total = int(n[orders.rating[given] >= 4].sum()), int(n.sum())
     m0, s0 = PRIOR_LOG_MEDIAN
     p_range, mu_range = (-9.0, 2.0), (m0 - 4.5 * s0, m0 + 4.5 * s0)
     for _ in range(2):  # coarse, then zoomed onto the posterior mass
@@ -235,8 +260,8 @@ def expected_arrivals(
     cdf = post.cdf  # (draws, MAX_DELAY + 1)
     pmf = np.diff(cdf, axis=1, prepend=0.0)
     age = start - orders.basis
-    span = orders.close - orders.basis  # the last delay the window allows
-    keys, n = _histogram(age * (MAX_DELAY + 1) + span)  # group orders by (age, allowed span)
+    span = np.clip(orders.close - orders.basis, -1, MAX_DELAY)  # the last delay the window allows
+    keys, n = _histogram(age * (MAX_DELAY + 1) + span, orders.n)  # group orders by (age, allowed span)
     out = np.zeros((post.p.size, horizon))
     t = np.arange(1, horizon + 1)
     for key, count in zip(keys.tolist(), n.tolist(), strict=True):  # one step per group, not per order
@@ -271,9 +296,63 @@ def asked_arrivals(chance: np.ndarray, eligible: int, horizon: int) -> np.ndarra
     return (eligible * chance)[:, None] * pmf[None, :]
 
 
+def dispersion(post: Posterior, orders: Orders, as_of: int, days: int = DISPERSION_DAYS) -> float:
+    """Day-to-day extra variation of feedback arrivals (phi: Var = mu + phi mu^2 a day), by moments from the
+    last `days` days: the feedback rows seen each day against what the model expects for that day (posterior
+    medians, all orders, unconditional). Shrunk towards PRIOR_PHI, so a young seller gets the prior.
+    Real arrivals vary more than Poisson (Olist: weekly variance 1.6 times the mean); ignoring it makes
+    the 7-day bands too narrow."""
+    centre = Posterior(
+        p=np.array([np.median(post.p)]),
+        mu=np.array([np.median(post.mu)]),
+        sigma=np.array([np.median(post.sigma)]),
+        q=np.array([1.0]),
+    )
+    first = max(as_of - days, int(orders.purchase.min()) if orders.purchase.size else as_of)
+    span = as_of - first
+    if span < 7:
+        return PRIOR_PHI
+    mu = expected_arrivals(centre, orders, first, span, conditional=False)[0]
+    seen = (orders.feedback > first) & (orders.feedback <= as_of)
+    y = np.bincount(orders.feedback[seen] - first - 1, weights=orders.n[seen], minlength=span)[:span]
+    excess = float(((y - mu) ** 2 - mu).sum())
+    return float(np.clip((excess + PRIOR_PHI * PHI_WEIGHT) / (float((mu**2).sum()) + PHI_WEIGHT), 0.0, 1.0))
+
+
+def shocks(rng: np.random.Generator, phi: float, shape: tuple[int, int]) -> np.ndarray:
+    """One multiplicative Gamma(1/phi, phi) shock per draw and day (mean 1, variance phi), shared by every
+    order's arrivals that day; ones when phi is 0."""
+    if phi <= 0:
+        return np.ones(shape)
+    return rng.gamma(1.0 / phi, phi, shape)
+
+
+def positive_paths(
+    post: Posterior, waiting: Orders, start: int, horizon: int, phi: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Simulated new positive feedback, cumulative over days start+1 .. start+horizon (draws, horizon), from
+    orders that have shown none by start: parameter draws, day shocks and Poisson count noise."""
+    expected = expected_arrivals(post, waiting, start, horizon, conditional=True)
+    daily = rng.poisson(post.q[:, None] * expected * shocks(rng, phi, expected.shape))
+    return np.cumsum(daily, axis=1)
+
+
 def quantiles(draws: np.ndarray, levels=(0.1, 0.5, 0.9), axis: int = 0) -> np.ndarray:
     """Quantiles that are values some draw took (inverted CDF): counts stay whole, dates stay dates."""
     return np.quantile(draws, levels, axis=axis, method="inverted_cdf")
+
+
+def count_quantiles(draws: np.ndarray, levels=(0.1, 0.5, 0.9)) -> np.ndarray:
+    """Mid-distribution quantiles of a sampled count (Parzen 2004): the level is read off the mid-CDF
+    F(x) - P(X = x)/2, interpolated between the values drawn. For small counts the plain quantiles make an
+    80% band hold the truth 90% of the time or more; these bounds (fractional) make it about 80%.
+    draws: (samples,) or (samples, columns); returns (levels,) or (levels, columns)."""
+    draws = np.asarray(draws)
+    if draws.ndim == 1:
+        values, counts = np.unique(draws, return_counts=True)
+        mass = counts / counts.sum()
+        return np.interp(levels, np.cumsum(mass) - 0.5 * mass, values)
+    return np.stack([count_quantiles(draws[:, j], levels) for j in range(draws.shape[1])], axis=1)
 
 
 def crps(draws: np.ndarray, truth: float) -> float:

@@ -75,9 +75,14 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> date:
     return latest
 
 
-def register_sales_lines(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    # sales_lines is an input of daily_sales and sales_currencies: one relation, bound to this as-of.
-    con.execute("create or replace temp table sales_lines as " + sql.load("sales_lines"), {"as_of": as_of})
+def register_sales_lines(con: duckdb.DuckDBPyConnection, as_of: date, *, materialize: bool = True) -> None:
+    """sales_lines, bound to this as-of, for the relations that read it: a table when several read it, a
+    view when one query reads it once (no copy of a million lines)."""
+    text = sql.load("sales_lines")
+    if materialize:
+        con.execute("create or replace temp table sales_lines as " + text, {"as_of": as_of})
+    else:  # a view cannot keep a parameter: the as-of day (a date, so no quoting issue) is written into it
+        con.execute("create or replace temp view sales_lines as " + text.replace("$as_of", f"DATE '{as_of}'"))
 
 
 def _money(x) -> float | None:
@@ -89,8 +94,14 @@ def choose_currency(
 ) -> tuple[list[dict], str, list[str]]:
     """The currencies sold in (largest first), the one to analyse (given, else the largest) and a note naming
     the others: currencies are never added. Reads sales_lines (register_sales_lines first)."""
+    return pick_currency(records(con, "sales_currencies", {"as_of": as_of}), as_of, currency)
+
+
+def pick_currency(
+    currencies: list[dict], as_of: date, currency: str | None
+) -> tuple[list[dict], str, list[str]]:
+    """choose_currency on currencies already counted: [{currency, orders, marketplaces}], largest first."""
     notes: list[str] = []
-    currencies = records(con, "sales_currencies", {"as_of": as_of})
     if not currencies:
         raise VelocityError(f"no sales on or before {as_of}", "check --as-of, or import an All Orders report")
     known = [c["currency"] for c in currencies]
