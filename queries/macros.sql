@@ -86,3 +86,8 @@ create or replace temp macro v_bool(s) as
                 when 'no' then false
             end
     end;
+
+-- Shared by the analysis relations: a delivery day from an export's estimate (an instant, read on the
+-- marketplace's local calendar), else the purchase day plus the override or the assumed transit days.
+create or replace temp macro v_delivery_day(tz, estimate, purchase_day, override_days, assumed_days) as
+    coalesce(timezone(tz, estimate)::date, purchase_day + coalesce(override_days, assumed_days, 3)::integer);

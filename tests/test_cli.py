@@ -206,3 +206,29 @@ def test_backtest_cli_explains_what_it_needs(tmp_path):
     out = velocity("backtest", "--json", cwd=tmp_path)
     assert out.returncode == 1 and out.stdout == ""
     assert "per-order feedback rows" in out.stderr and "hint:" in out.stderr
+
+
+def test_contacts_cli(tmp_path):
+    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
+    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
+    out = velocity("contacts", "--format", "json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    eligible = data["summary"]["eligible"]
+    assert set(data) >= {"as_of", "rows"} and len(data["rows"]) == eligible > 0
+    listed = velocity("contacts", "--format", "csv", "--output", "list.csv", "--mark-sent", cwd=tmp_path)
+    assert listed.returncode == 0 and listed.stdout == ""
+    assert f"recorded {eligible:,} requests" in listed.stderr
+    assert len((tmp_path / "list.csv").read_text().splitlines()) == eligible + 1
+    after = json.loads(velocity("contacts", "--json", "--all", cwd=tmp_path).stdout)
+    assert after["summary"]["eligible"] == 0 and after["summary"]["excluded"]["already_requested"] == eligible
+    text = velocity("contacts", cwd=tmp_path)
+    assert "Nobody to ask today" in text.stdout
+    (tmp_path / "asked.txt").write_text("202-0000000-0000001 2026-11-01\n")
+    rec = velocity("contacts", "--record-sent", "asked.txt", cwd=tmp_path)
+    assert rec.returncode == 0 and "1 new to the request log" in rec.stderr
+    assert velocity("contacts", "--format", "xml", cwd=tmp_path).returncode == 2
+    assert velocity("contacts", "--transit", "mfn=5-2", cwd=tmp_path).returncode == 2
+    bad = velocity("contacts", "--output", "no/such/dir/x.csv", cwd=tmp_path)
+    assert bad.returncode == 1 and "cannot be written" in bad.stderr and "Traceback" not in bad.stderr
+    assert "Hello" in velocity("contacts", "--message", cwd=tmp_path).stdout

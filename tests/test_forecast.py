@@ -204,7 +204,8 @@ def test_only_low_star_rows_fall_back_to_priors(tmp_path, con):
 
 
 def test_request_window_edges():
-    """Eligible from earliest delivery + 5 to latest delivery + 30, both days included; shipped; no feedback."""
+    """Eligible from earliest delivery + 5 to latest delivery + 30, both days included; shipped; no feedback;
+    not asked before."""
     n = 6
     h = forecast.History(
         purchase=np.zeros(n, int),
@@ -215,11 +216,12 @@ def test_request_window_edges():
         value=np.ones(n),
         feedback=np.array([-1, -1, -1, -1, -1, 9]),
         rating=np.array([0, 0, 0, 0, 0, 5]),
+        requested=np.array([False, False, False, True, False, False]),
         count=np.ones(n, int),
     )
     assert not forecast.eligible_now(h, 6).any()
-    assert forecast.eligible_now(h, 7).tolist() == [True, True, True, True, False, False]
-    assert forecast.eligible_now(h, 35)[:4].all()
+    assert forecast.eligible_now(h, 7).tolist() == [True, True, True, False, False, False]
+    assert forecast.eligible_now(h, 35)[:3].all()
     assert not forecast.eligible_now(h, 36).any()
 
 

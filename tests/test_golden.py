@@ -47,6 +47,9 @@ def demo(tmp_path_factory) -> dict[str, str]:
         "health_json": _velocity("health", "--json", cwd=folder).stdout,
         "forecast": _velocity("forecast", cwd=folder).stdout,
         "forecast_json": _velocity("forecast", "--json", cwd=folder).stdout,
+        "contacts": _velocity("contacts", cwd=folder).stdout,
+        "contacts_csv": _velocity("contacts", "--format", "csv", cwd=folder).stdout,
+        "contacts_json": _velocity("contacts", "--json", "--all", "--as-of", "2026-10-20", cwd=folder).stdout,
     }
 
 
@@ -138,6 +141,18 @@ def test_backtest_olist(tmp_path):
     _check("backtest_olist.txt", _velocity("backtest", "--as-of", "2018-08-31", cwd=tmp_path).stdout)
 
 
+def test_contacts_text(demo):
+    _check("contacts.txt", demo["contacts"])
+
+
+def test_contacts_csv(demo):
+    _check("contacts.csv", demo["contacts_csv"])
+
+
+def test_contacts_json_with_the_excluded(demo):
+    _check("contacts_all_2026-10-20.json", demo["contacts_json"])
+
+
 def test_import_lines(demo):
     _check("import.txt", demo["import"])
 
@@ -189,3 +204,14 @@ def test_readme_backtest_output_is_the_golden_one():
     console = next(b for b in BLOCKS if b.startswith("$ velocity backtest --as-of 2018-08-31\n"))
     golden = (GOLDEN / "backtest_olist.txt").read_text(encoding="utf-8")
     assert console.removeprefix("$ velocity backtest --as-of 2018-08-31\n") == golden
+
+
+def test_readme_contacts_output_is_real(demo):
+    head = next(b for b in BLOCKS if b.startswith("$ velocity contacts | head -8\n"))
+    assert head.removeprefix("$ velocity contacts | head -8\n") == "".join(
+        demo["contacts"].splitlines(keepends=True)[:8]
+    )
+    tail = next(b for b in BLOCKS if b.startswith("$ velocity contacts | tail -9\n"))
+    assert tail.removeprefix("$ velocity contacts | tail -9\n") == "".join(
+        demo["contacts"].splitlines(keepends=True)[-9:]
+    )

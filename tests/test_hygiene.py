@@ -16,6 +16,7 @@ CORE = (
     "velocity.health",
     "velocity.model",
     "velocity.forecast",
+    "velocity.contacts",
 )
 
 

@@ -104,3 +104,26 @@ def test_report_relations_run_on_an_empty_store(con):
         "order_marketplaces",
     ):
         con.sql(sql.load(name)).fetchall()
+
+
+def test_contact_relations_run_on_an_empty_store(con):
+    from datetime import date
+
+    values = {
+        "as_of": date(2026, 11, 15),
+        "opted_out": [],
+        "all": True,
+        "soon": 7,
+        **{f"{c}_{e}": None for c in ("fba", "mfn") for e in ("edd", "ldd")},
+    }
+    text = sql.load("contact_orders")
+    con.execute("create temp table contact_orders as " + text, sql.bind(text, values))
+    for name in ("contact_rows", "contact_counts", "known_order_ids", "delivery_estimates"):
+        text = sql.load(name)
+        assert con.execute(text, sql.bind(text, values)).fetchall() == [], name
+    transit = con.execute(sql.load("transit_assumptions")).fetchall()
+    codes = {r[0] for r in con.execute(sql.load("marketplaces")).fetchall()}
+    assert {(code, channel) for code, channel, *_ in transit} == {
+        (c, ch) for c in codes for ch in ("fba", "mfn")
+    }
+    assert all(0 < low <= high for _, _, low, high in transit)

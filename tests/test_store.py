@@ -68,3 +68,18 @@ def test_queries_ship_inside_the_installed_package():
     if "site-packages" in str(velocity.__file__):
         assert package == store.Path(velocity.__file__).parent
     assert (sql.queries_dir() / "migrations" / "0001_initial.sql").is_file()
+
+
+def test_a_store_of_an_older_schema_is_migrated_in_place(db):
+    """A store made by an earlier velocity (schema 1) gets the request log, and keeps its data."""
+    first = sql.migrations()[0]
+    old = duckdb.connect(str(db))
+    old.execute(first[2])
+    old.execute("insert into velocity_meta values ('schema_version', '1')")
+    old.execute("insert into feedback_ratings values ('UK', '2026-11-01', '30', 1, 0, 0)")
+    old.close()
+    con = store.connect(db)
+    assert store.schema_version(con) == sql.migrations()[-1][0] >= 2
+    assert con.execute("select count(*) from feedback_requests").fetchone()[0] == 0
+    assert con.execute("select count(*) from feedback_ratings").fetchone()[0] == 1
+    con.close()

@@ -440,6 +440,139 @@ def backtest(
     run(body)
 
 
+def _transit_option(values: list[str] | None) -> dict[str, tuple[int, int]] | None:
+    if not values:
+        return None
+    out = {}
+    for value in values:
+        channel, _, days = value.partition("=")
+        low, _, high = days.partition("-")
+        if (
+            channel.lower() not in ("fba", "mfn")
+            or not low.isdigit()
+            or not high.isdigit()
+            or int(low) > int(high)
+        ):
+            raise VelocityError(
+                f"--transit {value!r} is not CHANNEL=EARLIEST-LATEST",
+                "e.g. --transit mfn=3-7 or fba=1-2",
+                ExitCode.USAGE,
+            )
+        out[channel.lower()] = (int(low), int(high))
+    return out
+
+
+TransitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--transit",
+        help="Assumed transit days where no export has a delivery estimate, e.g. mfn=3-7 or fba=1-2 "
+        "(default: per marketplace, see the README).",
+    ),
+]
+
+
+@app.command()
+def contacts(
+    db: DbOption = DEFAULT_DB,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table (default), csv or json (json: {as_of, rows, summary}).")
+    ] = "table",
+    as_json: JsonOption = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the list to this file (whole or not at all).")
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Add the excluded orders, with their reasons.")
+    ] = False,
+    mark_sent: Annotated[
+        bool, typer.Option("--mark-sent", help="Record the listed orders as asked on the as-of day.")
+    ] = False,
+    record_sent: Annotated[
+        Path | None,
+        typer.Option(
+            "--record-sent", help="Record requests made elsewhere: a file of order ids (and dates)."
+        ),
+    ] = None,
+    sent_on: Annotated[
+        str | None,
+        typer.Option("--sent-on", help="With --record-sent: the day asked, where a line gives none."),
+    ] = None,
+    do_not_contact: Annotated[
+        Path | None,
+        typer.Option(
+            "--do-not-contact",
+            help="Order ids or buyer e-mails never to list (default: ./do-not-contact.txt).",
+        ),
+    ] = None,
+    transit: TransitOption = None,
+    show_message: Annotated[
+        bool, typer.Option("--message", help="Print a request text within Amazon's rules, and stop.")
+    ] = False,
+) -> None:
+    """Whom to ask for feedback today: every eligible order, once, within Amazon's rules; and the request log."""
+
+    def body() -> int:
+        from velocity import contacts as core
+        from velocity import render, store
+
+        if show_message:
+            sys.stdout.write(core.message())
+            return ExitCode.OK
+        fmt = "json" if as_json else output_format.lower()
+        if fmt not in ("table", "csv", "json"):
+            raise VelocityError(f"--format {output_format!r}", "choose table, csv or json", ExitCode.USAGE)
+        day = _date_option(as_of, "--as-of")
+        con = store.connect(db, create=False)
+        try:
+            if record_sent is not None:
+                from velocity.sales import default_as_of
+
+                on = _date_option(sent_on, "--sent-on") or day or default_as_of(con)
+                got = core.record_requests(con, record_sent, on)
+                say(
+                    f"{record_sent.name}: {got['orders']:,} orders, {got['new']:,} new to the request log"
+                    + (f", {got['unknown']:,} not in the store yet" if got["unknown"] else "")
+                )
+                return ExitCode.OK
+            dnc_path = do_not_contact or (core.DO_NOT_CONTACT if core.DO_NOT_CONTACT.exists() else None)
+            opted_out = core.read_do_not_contact(dnc_path) if dnc_path else []
+            result = core.analyse(
+                con,
+                as_of=day,
+                opted_out=opted_out,
+                transit=_transit_option(transit),
+                include_excluded=show_all,
+            )
+            if as_of is None:
+                say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+            if fmt == "json":
+                text = json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n"
+            elif fmt == "csv":
+                text = core.to_csv(result["rows"])
+            else:
+                text = render.contacts_text(result)
+            if output is not None:
+                core.write_whole(output, text)
+                say(f"wrote {len(result['rows']):,} rows to {output}")
+            else:
+                sys.stdout.write(text)
+            if mark_sent:
+                asked = [
+                    (r["order_id"], date.fromisoformat(result["as_of"]))
+                    for r in result["rows"]
+                    if r["status"] == "eligible"
+                ]
+                new = core.mark_sent(con, asked, "mark_sent")
+                say(f"recorded {new:,} requests on {result['as_of']}: they will not be listed again")
+        finally:
+            con.close()
+        return ExitCode.OK
+
+    run(body)
+
+
 def main() -> None:
     app()
 

@@ -18,9 +18,6 @@ from velocity.errors import ExitCode, VelocityError
 from velocity.sales import default_as_of, hold_at, pick_currency, register_sales_lines
 from velocity.store import records
 
-# Assumed transit (days from purchase to the earliest / latest delivery) where no export gives an estimate:
-# Amazon's own fulfilment usually promises 1-3 days, seller-fulfilled standard post 2-5.
-TRANSIT = {"fba": (1, 3), "mfn": (2, 5)}
 POLICIES = ("review", "dd7", "dd14", "rolling7", "rolling28", "sale14")
 CAP_DAYS = 90  # a review hold lasts at most 90 days
 PACE_DAYS = 28  # future orders: the average of the last 28 days
@@ -60,6 +57,7 @@ class History:
     value: np.ndarray
     feedback: np.ndarray  # first feedback row's day, -1 none
     rating: np.ndarray
+    requested: np.ndarray  # bool: feedback already requested (the request log)
     count: np.ndarray
 
     @property
@@ -81,18 +79,24 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray, default: int) -> i
     return int(values[order][np.searchsorted(cum, cum[-1] / 2)])
 
 
-def load(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[dict[str, History], list[dict]]:
+def transit_params(transit: dict[str, tuple[int, int]] | None) -> dict:
+    """The $fba_edd ... $mfn_ldd overrides of the assumed transit days (None: the per-marketplace table)."""
+    transit = transit or {}
+    return {
+        f"{channel}_{end}": transit[channel][i] if channel in transit else None
+        for channel in ("fba", "mfn")
+        for i, end in enumerate(("edd", "ldd"))
+    }
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, as_of: date, transit: dict[str, tuple[int, int]] | None = None
+) -> tuple[dict[str, History], list[dict]]:
     """The sold orders up to as_of, per currency, and the currencies ranked by orders (largest first) with
     their marketplaces - one pass over the order lines."""
     register_sales_lines(con, as_of, materialize=False)
     text = sql.load("forecast_orders")
-    params = {
-        "as_of": as_of,
-        "fba_edd": TRANSIT["fba"][0],
-        "fba_ldd": TRANSIT["fba"][1],
-        "mfn_edd": TRANSIT["mfn"][0],
-        "mfn_ldd": TRANSIT["mfn"][1],
-    }
+    params = {"as_of": as_of, **transit_params(transit)}
     cols = con.execute(text, sql.bind(text, params)).fetchnumpy()
     currency = np.ma.filled(np.ma.asarray(cols["currency"]).astype(object), None)
     market = np.ma.filled(np.ma.asarray(cols["marketplace"]).astype(object), None)
@@ -109,6 +113,7 @@ def load(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[dict[str, History
             value=np.ma.filled(np.ma.asarray(cols["value"], dtype=float), 0.0)[pick],
             feedback=_days(cols["feedback_date"])[pick],
             rating=np.ma.filled(np.ma.asarray(cols["rating"]), 0).astype(np.int64)[pick],
+            requested=np.asarray(cols["requested"], dtype=bool)[pick],
             count=count[pick],
         )
         markets = sorted({m for m in market[pick].tolist() if m is not None})
@@ -230,7 +235,7 @@ def simulate(
     else:
         per_day = np.full(draws, float(future_sales))
     gap = history.earliest - history.purchase
-    transit = _weighted_median(gap[recent], history.count[recent], TRANSIT["mfn"][0])
+    transit = _weighted_median(gap[recent], history.count[recent], 2)
     future = model.future_arrivals(post, per_day, transit, end - as_of)
     chance = rng.beta(*model.PRIOR_ASK, draws)
     asked = model.asked_arrivals(chance, eligible, end - as_of)
@@ -253,6 +258,7 @@ def eligible_now(history: History, as_of: int) -> np.ndarray:
     return (
         history.shipped
         & (history.feedback < 0)
+        & ~history.requested
         & (as_of >= history.earliest + ASK_OPENS)
         & (as_of <= history.latest + ASK_CLOSES)
     )
@@ -324,6 +330,29 @@ def _released(
     return total, held_now, np.full(draws, as_of + width)
 
 
+def _fit(history: History, feedback: Feedback, draws: int, rng: np.random.Generator) -> model.Posterior:
+    """The model fitted to what the feedback source allows (priors alone when no positive is known)."""
+    orders = history.orders if feedback.source != "none" else history.orders.cut(-(10**9))
+    return model.fit(orders, feedback.known_through, readings=feedback.readings or None, draws=draws, rng=rng)
+
+
+def posterior(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    currency: str | None = None,
+    transit: dict[str, tuple[int, int]] | None = None,
+    draws: int = 400,
+    seed: int = 0,
+) -> tuple[model.Posterior, str]:
+    """The feedback model for the seller's main (or given) currency, as the forecast fits it."""
+    histories, currencies = load(con, as_of, transit)
+    currencies, currency, _ = pick_currency(currencies, as_of, currency)
+    marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
+    feedback = _feedback(con, as_of, list(marketplaces))
+    return _fit(histories[currency], feedback, draws, np.random.default_rng(seed)), feedback.source
+
+
 def _milestones(needed: int, known: int) -> list[int]:
     ks = {max(1, round(needed * f)) for f in (0.5, 0.75, 1.0, 1.5, 2.0)}
     return sorted(k for k in ks if k > known or k == needed)
@@ -338,10 +367,13 @@ def analyse(
     feedback_needed: int | None = None,
     future_sales: float | None = None,
     hold_date: date | None = None,
+    transit: dict[str, tuple[int, int]] | None = None,
+    asked: int | None = None,
     draws: int = DRAWS,
     seed: int = 0,
 ) -> dict:
-    """The release forecast as plain data (the ``velocity forecast --json`` contract)."""
+    """The release forecast as plain data (the ``velocity forecast --json`` contract). `asked`: how many
+    buyers the what-if asks (default: every order eligible by the request window, not yet asked)."""
     if policy not in POLICIES:
         raise VelocityError(
             f"unknown policy {policy!r}", f"choose one of {', '.join(POLICIES)}", ExitCode.USAGE
@@ -350,7 +382,7 @@ def analyse(
         raise VelocityError("--future-sales must be 0 or more orders a day", "", ExitCode.USAGE)
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(con)
-    histories, currencies = load(con, as_of)
+    histories, currencies = load(con, as_of, transit)
     currencies, currency, notes = pick_currency(currencies, as_of, currency)
     marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
     history = histories[currency]
@@ -369,19 +401,13 @@ def analyse(
     if cap <= today:
         notes.append(f"the hold started over {CAP_DAYS} days ago: the 90-day cap has passed")
 
-    post = model.fit(
-        history.orders if feedback.source != "none" else history.orders.cut(-(10**9)),
-        feedback.known_through,
-        readings=feedback.readings or None,
-        draws=draws,
-        rng=rng,
-    )
+    post = _fit(history, feedback, draws, rng)
     if feedback.source == "none":
         notes.append(
             "no positive feedback is known (Amazon's feedback report lists only 1-3 stars): the forecast "
             "rests on priors; record the Feedback Manager counts with `velocity rating`"
         )
-    eligible = int(history.count[eligible_now(history, today)].sum())
+    eligible = int(history.count[eligible_now(history, today)].sum()) if asked is None else asked
     sim = simulate(history, feedback, post, today, end, future_sales=future_sales, eligible=eligible, rng=rng)
     gap = sim.existing[:, : today - sim.start].sum(axis=1)  # arrived but not yet seen in any export
     existing = np.cumsum(sim.existing[:, today - sim.start :], axis=1)

@@ -5,6 +5,7 @@ Takes the dicts and dataclasses the core returns; never computes a figure of its
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from velocity.ingest import FileResult
@@ -307,6 +308,71 @@ def backtest_text(r: dict) -> str:
     lines += [
         "",
         "An honest 80% band holds the actual count about 80% of the time; CRPS (lower is better) is in feedbacks.",
+    ]
+    for note in r["notes"]:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+REASON_WORDS = {
+    "non_amazon": "not Amazon (multi-channel)",
+    "cancelled": "cancelled",
+    "refunded": "fully refunded",
+    "pending": "not shipped yet",
+    "opted_out": "on your do-not-contact list",
+    "feedback_received": "feedback already received",
+    "already_requested": "already asked",
+    "window_closed": "window closed",
+    "not_open_yet": "window not open yet",
+}
+
+
+def contacts_text(r: dict) -> str:
+    """The request list as a table (window closing soonest first), then the summary in words."""
+    year = _day(r["as_of"]).year
+    s = r["summary"]
+    lines = [f"Buyers you may ask for feedback on {r['as_of']} (Request a Review, once per order)", ""]
+    head = f"{'order':<20} {'purchased':<10} {'delivery':<20} {'window':<12} {'left':>4} {'gain':>6}  note / buyer"
+    lines.append(head)
+    for row in r["rows"]:
+        delivery = f"{row['delivery_date']} {row['delivery_basis']}"
+        window = f"{row['window_opens'][5:]}..{row['window_closes'][5:]}"
+        gain = "-" if row["expected_gain"] is None else f"{row['expected_gain']:.1%}"
+        extra = "; ".join(
+            x
+            for x in (
+                REASON_WORDS[row["reason"]] if row["reason"] else None,
+                row["note"],
+                row["buyer_name"],
+            )
+            if x
+        )
+        lines.append(
+            f"{row['order_id']:<20} {row['purchase_date']:<10} {delivery:<20} {window:<12} "
+            f"{row['days_left']:>4} {gain:>6}  {extra}".rstrip()
+        )
+    if not r["rows"]:
+        lines.append("(none today)")
+    band = s["expected_positive_if_all_asked"]
+    lines.append("")
+    if s["eligible"]:
+        lines += [
+            f"{s['eligible']:,} orders may be asked today; {s['opening_within_7_days']:,} more open in the next "
+            "7 days.",
+            f"Asking all {s['eligible']:,}: about {band['p50']:.0f} more positive feedback (80%: {band['p10']:.0f}-"
+            f"{band['p90']:.0f}); the forecast release ({s['policy']})",
+            f"moves from {_when(s['release_without_asking']['p50'], year)} to "
+            f"{_when(s['release_if_all_asked']['p50'], year)}.",
+        ]
+    else:
+        lines.append(f"Nobody to ask today; {s['opening_within_7_days']:,} orders open in the next 7 days.")
+    held = sorted(((n, k) for k, n in s["excluded"].items() if n), key=lambda x: -x[0])
+    if held:
+        words = "Not listed (--all shows them): " + ", ".join(f"{n:,} {REASON_WORDS[k]}" for n, k in held) + "."
+        lines += textwrap.wrap(words, 110)
+    lines += [
+        "Ask every order listed - never only the happy buyers - once, through Amazon; no incentives, and do not",
+        "ask for positive feedback. A return or claim is a note, not a reason to skip an order.",
     ]
     for note in r["notes"]:
         lines.append(f"Note: {note}")

@@ -16,7 +16,7 @@ from velocity.errors import VelocityError
 
 DEFAULT_DB = "velocity.duckdb"
 # Relations every connection gets as temp views, from queries/<name>.sql.
-REFERENCE_RELATIONS = ("marketplaces", "order_marketplaces")
+REFERENCE_RELATIONS = ("marketplaces", "order_marketplaces", "transit_assumptions", "delivery_estimates")
 
 
 def default_path() -> Path:

@@ -1,0 +1,294 @@
+"""Whom to ask for feedback today (``velocity contacts``), and the log of who has been asked.
+
+The list comes from SQL (queries/contact_orders: one row per order, eligible or excluded with a reason); the
+expected gain of asking comes from the forecast model (velocity.model). Returns plain data; never prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from velocity import forecast, model, sql
+from velocity.errors import ExitCode, VelocityError
+from velocity.sales import default_as_of
+from velocity.store import records
+
+COLUMNS = (
+    "order_id",
+    "purchase_date",
+    "delivery_date",
+    "delivery_basis",
+    "window_opens",
+    "window_closes",
+    "days_left",
+    "expected_gain",
+    "status",
+    "reason",
+    "note",
+    "buyer_name",
+    "buyer_email",
+)
+REASONS = (
+    "non_amazon",
+    "cancelled",
+    "refunded",
+    "pending",
+    "opted_out",
+    "feedback_received",
+    "already_requested",
+    "window_closed",
+    "not_open_yet",
+)
+SOON = 7  # days: "opening soon" in the summary
+DO_NOT_CONTACT = Path("do-not-contact.txt")  # read from the current folder when it exists
+MESSAGE = (
+    "Hello{name},\n\n"
+    "Thank you for your order {order_id}. If you have a moment, we would be grateful for your feedback on "
+    "how it went: you can leave it from Your Orders on Amazon.\n\n"
+    "If anything was not right, please reply to this message and we will put it right.\n\n"
+    "Thank you,\n{seller}\n"
+)
+_ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
+
+
+def read_do_not_contact(path: Path) -> list[str]:
+    """Order ids and buyer e-mails (lower-cased) from a do-not-contact file: one per line, '#' comments."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VelocityError(
+            f"{path}: cannot be read ({exc})", "a plain text file, one order id or e-mail a line"
+        ) from None
+    out = []
+    for raw in text.splitlines():
+        entry = raw.split("#", 1)[0].strip()
+        if entry:
+            out.append(entry.lower() if "@" in entry else entry)
+    return out
+
+
+def _gains(post: model.Posterior, age: np.ndarray, span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per order: the expected rise in the chance of positive feedback if asked now (posterior mean), and
+    per draw the expected extra positives if all are asked. An order that stays silent by age a would
+    still give feedback with chance pi = p(F(w) - F(a)) / (1 - pF(a)); asking adds r(1 - pi) of it, a
+    share q positive (r: the asked-response prior)."""
+    cdf = post.cdf
+    keys, inverse = np.unique(np.stack([age, span]), axis=1, return_inverse=True)  # alike orders once
+    a, w = keys
+    fa, fw = model._at(cdf, a), model._at(cdf, np.maximum(w, a))
+    p = post.p[:, None]
+    still = p * (fw - fa) / (1.0 - p * fa)
+    ask = model.PRIOR_ASK[0] / sum(model.PRIOR_ASK)
+    per_group = post.q[:, None] * (1.0 - still)  # (draws, groups), times r
+    gain = ask * per_group.mean(axis=0)
+    counts = np.bincount(inverse.ravel(), minlength=keys.shape[1])
+    return gain[inverse.ravel()], per_group @ counts
+
+
+def _row(r: dict, gain: float | None) -> dict:
+    out = {
+        "order_id": r["order_id"],
+        "purchase_date": r["purchase_date"].isoformat(),
+        "delivery_date": r["delivery_date"].isoformat(),
+        "delivery_basis": r["delivery_basis"],
+        "window_opens": r["window_opens"].isoformat(),
+        "window_closes": r["window_closes"].isoformat(),
+        "days_left": int(r["days_left"]),
+        "expected_gain": None if gain is None else round(float(gain), 4),
+        "status": r["status"],
+        "reason": r["reason"],
+        "note": r["note"] or None,
+        "buyer_name": r["buyer_name"],
+        "buyer_email": r["buyer_email"],
+    }
+    return out
+
+
+def analyse(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date | None = None,
+    opted_out: list[str] | None = None,
+    transit: dict[str, tuple[int, int]] | None = None,
+    include_excluded: bool = False,
+    draws: int = 400,
+    seed: int = 0,
+) -> dict:
+    """The orders that may be asked today with their request windows (the ``velocity contacts --format
+    json`` contract), window closing soonest first, then the largest expected gain; with include_excluded
+    every other order too, with its reason. A summary counts every reason either way."""
+    as_of = as_of or default_as_of(con)
+    text = sql.load("contact_orders")
+    params = {"as_of": as_of, "opted_out": opted_out or [], **forecast.transit_params(transit)}
+    con.execute("create or replace temp table contact_orders as " + text, sql.bind(text, params))
+    rows = records(con, "contact_rows", {"all": include_excluded})
+    counts = {r["reason"]: r for r in records(con, "contact_counts", {"as_of": as_of, "soon": SOON})}
+    eligible = [r for r in rows if r["status"] == "eligible"]
+    notes: list[str] = []
+    post, source = forecast.posterior(con, as_of, transit=transit, draws=draws, seed=seed)
+    if source == "none":
+        notes.append("no positive feedback is known: expected gains rest on priors")
+    today = forecast._day(as_of)
+    age = np.array([today - forecast._day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
+    span = np.array(
+        [
+            forecast._day(r["purchase_date"]) + model.WINDOW - forecast._day(r["earliest_delivery"])
+            for r in eligible
+        ],
+        dtype=np.int64,
+    )
+    gains, per_draw = _gains(post, age, span) if eligible else (np.zeros(0), np.zeros(post.p.size))
+    rng = np.random.default_rng(seed)
+    chance = rng.beta(*model.PRIOR_ASK, post.p.size)
+    expected = model.count_quantiles(rng.poisson(chance * per_draw))
+    listed = [_row(r, g) for r, g in zip(eligible, gains.tolist(), strict=True)]
+    listed.sort(key=lambda r: (r["days_left"], -r["expected_gain"], r["order_id"]))
+    excluded = [_row(r, None) for r in rows if r["status"] != "eligible"]
+    excluded.sort(key=lambda r: (REASONS.index(r["reason"]), r["purchase_date"], r["order_id"]))
+    effect = forecast.analyse(con, as_of=as_of, transit=transit, asked=len(listed))
+    return {
+        "as_of": as_of.isoformat(),
+        "rows": listed + excluded,
+        "summary": {
+            "eligible": len(listed),
+            "opening_within_7_days": int(counts.get("not_open_yet", {}).get("opening_soon", 0)),
+            "excluded": {reason: int(counts.get(reason, {}).get("orders", 0)) for reason in REASONS},
+            "expected_positive_if_all_asked": {
+                "p10": round(float(expected[0]), 1),
+                "p50": round(float(expected[1]), 1),
+                "p90": round(float(expected[2]), 1),
+            },
+            "release_without_asking": effect["release"],
+            "release_if_all_asked": effect["what_if"]["release"],
+            "policy": effect["policy"],
+            "response_prior": round(model.PRIOR_ASK[0] / sum(model.PRIOR_ASK), 4),
+        },
+        "notes": notes,
+    }
+
+
+# --- output -----------------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or a tab / carriage return) gets a
+    leading apostrophe. Numbers and dates velocity writes itself are left as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return str(value)
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([_cell(r[c]) for c in COLUMNS])
+    return out.getvalue()
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write the file whole or not at all: a temporary file beside it, then one rename."""
+    tmp = path.with_name(f".{path.name}.velocity-tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise VelocityError(
+            f"{path}: cannot be written ({exc.strerror})", "choose another --output path"
+        ) from None
+
+
+def message(row: dict | None = None, seller: str = "[your shop name]") -> str:
+    """A request text within Amazon's rules: no incentive, no request for positive feedback, no steering."""
+    name = f" {row['buyer_name'].split()[0]}" if row and row.get("buyer_name") else ""
+    return MESSAGE.format(name=name, order_id=row["order_id"] if row else "[order id]", seller=seller)
+
+
+# --- the request log ----------------------------------------------------------------------------------------
+
+
+def mark_sent(con: duckdb.DuckDBPyConnection, requests: list[tuple[str, date]], source: str) -> int:
+    """Record (order id, day asked) pairs - one request per order, ever: an order already in the log keeps
+    its first date. All or nothing. Returns how many orders were new to the log."""
+    if not requests:
+        return 0
+    now = datetime.now(UTC)
+    con.begin()
+    try:
+        before = con.execute("select count(*) from feedback_requests").fetchone()[0]
+        for day in sorted({d for _, d in requests}):  # one insert per day asked
+            con.execute(
+                "insert into feedback_requests select unnest($ids), $on, $source, $now on conflict do nothing",
+                {
+                    "ids": sorted({o for o, d in requests if d == day}),
+                    "on": day,
+                    "source": source,
+                    "now": now,
+                },
+            )
+        after = con.execute("select count(*) from feedback_requests").fetchone()[0]
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return int(after - before)
+
+
+def read_requests(path: Path, default_day: date) -> list[tuple[str, date]]:
+    """Requests made elsewhere, from a file: one order id a line, optionally followed by a date
+    (YYYY-MM-DD; comma, tab or space between), or a CSV with an order-id column (and maybe a date column).
+    A bad line is an error naming the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VelocityError(
+            f"{path}: cannot be read ({exc})", "a text file of order ids, one a line"
+        ) from None
+    out: list[tuple[str, date]] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        cells = [c.strip().strip('"') for c in re.split(r"[,\t ;]+", raw.strip()) if c.strip()]
+        if not cells or cells[0].startswith("#"):
+            continue
+        if n == 1 and not _ORDER_ID.match(cells[0]) and any("order" in c.lower() for c in cells):
+            continue  # a header line
+        if not _ORDER_ID.match(cells[0]):
+            raise VelocityError(
+                f"{path}: line {n}: {cells[0]!r} is not an Amazon order id (like 202-1234567-1234567)",
+                "one order id a line, optionally followed by the date you asked (YYYY-MM-DD)",
+                ExitCode.DATA,
+            )
+        day = default_day
+        if len(cells) > 1:
+            try:
+                day = date.fromisoformat(cells[1])
+            except ValueError:
+                raise VelocityError(
+                    f"{path}: line {n}: {cells[1]!r} is not a date",
+                    "write dates as YYYY-MM-DD",
+                    ExitCode.DATA,
+                ) from None
+        out.append((cells[0], day))
+    return out
+
+
+def record_requests(con: duckdb.DuckDBPyConnection, path: Path, default_day: date) -> dict:
+    """Record the requests listed in a file (all or nothing): how many orders, how many new to the log, and
+    how many the store does not know (recorded all the same: their exports may come later)."""
+    wanted = read_requests(path, default_day)
+    if not wanted:
+        raise VelocityError(f"{path}: no order ids in it", "one order id a line")
+    known = {r["order_id"] for r in records(con, "known_order_ids")}
+    unique = {o for o, _ in wanted}
+    new = mark_sent(con, wanted, "file")
+    return {"orders": len(unique), "new": new, "unknown": len(unique - known)}
