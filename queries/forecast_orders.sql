@@ -1,6 +1,6 @@
 -- Sold orders grouped for the feedback forecast: orders alike in currency, marketplace, local purchase day,
--- delivery window and its basis, shipped state, first feedback (day and stars) and whether feedback was
--- already requested make one row, with how many they are and their value. One pass over the order lines;
+-- delivery window and its basis, shipped state, first feedback (day and stars) and the day feedback was
+-- requested (the request log) make one row, with how many they are and their value. One pass over the order lines;
 -- numpy works on the groups. The delivery window: delivery_estimates, else the purchase day plus the
 -- assumed transit (transit_assumptions, or the $fba_edd/$fba_ldd, $mfn_edd/$mfn_ldd overrides when not
 -- null). Feedback and requests dated after $as_of are not known yet.
@@ -50,7 +50,7 @@ dated as (
         orders.shipped,
         first_feedback.feedback_date,
         first_feedback.rating,
-        requests.order_id is not null as requested,
+        requests.requested_on,
         orders.value
     from orders
     left join delivery_estimates as estimates using (order_id)
@@ -72,7 +72,7 @@ final as (
         shipped,
         feedback_date,
         rating,
-        requested,
+        requested_on,
         count(*) as orders,
         sum(value) as value
     from dated

@@ -216,7 +216,7 @@ def test_request_window_edges():
         value=np.ones(n),
         feedback=np.array([-1, -1, -1, -1, -1, 9]),
         rating=np.array([0, 0, 0, 0, 0, 5]),
-        requested=np.array([False, False, False, True, False, False]),
+        requested_on=np.array([-1, -1, -1, 3, -1, -1]),
         count=np.ones(n, int),
     )
     assert not forecast.eligible_now(h, 6).any()
@@ -260,3 +260,28 @@ def test_backtest_on_olist_timing(olist_con):
         assert h["below_band"] + h["above_band"] == pytest.approx(1 - h["coverage_80"], abs=1e-3)
         assert h["mean_abs_error"] < 0.25 * h["mean_actual"]
     assert forecast.analyse(olist_con)["model"]["positive_share"] == pytest.approx(0.77, abs=0.02)
+
+
+def test_response_rate_comes_from_the_request_log_once_it_is_long_enough(tmp_path, con):
+    """60 buyers asked on 20 Oct, 18 of whom left feedback within a week (30%, against ~10% unasked): the
+    what-if's response rate moves from the 7% prior towards what the log shows; 20 requests are too few."""
+    from velocity import contacts
+
+    orders = [(i, 25, 5) for i in range(0, 300, 10)]  # the usual trickle, 25 days after purchase
+    asked = list(range(1, 300, 5))[:60]  # none of them in the trickle
+    answered = asked[::10] + asked[1::10] + asked[2::10]  # 18 answer 3 days after the request
+    ids, when = _seller(tmp_path, con, 40, 10, orders)
+    request_day = date(2026, 10, 20)
+    lines = [FEEDBACK_HEADER]
+    for i in answered:
+        d = max(request_day, when[i]) + timedelta(days=3)
+        lines.append(f"{d.day}/{d.month}/{d:%y}\t5\t\t\t{ids[i]}\tr{i}@marketplace.amazon.co.uk")
+    (tmp_path / "more_feedback.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ingest.import_paths(con, [tmp_path / "more_feedback.txt"])[0].status == "imported"
+    contacts.mark_sent(con, [(ids[i], max(request_day, when[i])) for i in asked[:20]], "file")
+    few = forecast.analyse(con, draws=500)["what_if"]["response"]
+    assert few["source"] == "prior" and few["mean"] == 0.07
+    contacts.mark_sent(con, [(ids[i], max(request_day, when[i])) for i in asked[20:]], "file")
+    got = forecast.analyse(con, draws=500)["what_if"]["response"]
+    assert got["source"] == "request_log" and got["requests_used"] >= 30
+    assert 0.12 < got["mean"] < 0.3, got

@@ -74,7 +74,9 @@ def read_do_not_contact(path: Path) -> list[str]:
     return out
 
 
-def _gains(post: model.Posterior, age: np.ndarray, span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gains(
+    post: model.Posterior, age: np.ndarray, span: np.ndarray, ask: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Per order: the expected rise in the chance of positive feedback if asked now (posterior mean), and
     per draw the expected extra positives if all are asked. An order that stays silent by age a would
     still give feedback with chance pi = p(F(w) - F(a)) / (1 - pF(a)); asking adds r(1 - pi) of it, a
@@ -85,8 +87,7 @@ def _gains(post: model.Posterior, age: np.ndarray, span: np.ndarray) -> tuple[np
     fa, fw = model._at(cdf, a), model._at(cdf, np.maximum(w, a))
     p = post.p[:, None]
     still = p * (fw - fa) / (1.0 - p * fa)
-    ask = model.PRIOR_ASK[0] / sum(model.PRIOR_ASK)
-    per_group = post.q[:, None] * (1.0 - still)  # (draws, groups), times r
+    per_group = post.q[:, None] * (1.0 - still)  # (draws, groups), times the response rate
     gain = ask * per_group.mean(axis=0)
     counts = np.bincount(inverse.ravel(), minlength=keys.shape[1])
     return gain[inverse.ravel()], per_group @ counts
@@ -132,7 +133,7 @@ def analyse(
     counts = {r["reason"]: r for r in records(con, "contact_counts", {"as_of": as_of, "soon": SOON})}
     eligible = [r for r in rows if r["status"] == "eligible"]
     notes: list[str] = []
-    post, source = forecast.posterior(con, as_of, transit=transit, draws=draws, seed=seed)
+    post, source, response = forecast.posterior(con, as_of, transit=transit, draws=draws, seed=seed)
     if source == "none":
         notes.append("no positive feedback is known: expected gains rest on priors")
     today = forecast._day(as_of)
@@ -144,9 +145,11 @@ def analyse(
         ],
         dtype=np.int64,
     )
-    gains, per_draw = _gains(post, age, span) if eligible else (np.zeros(0), np.zeros(post.p.size))
+    gains, per_draw = (
+        _gains(post, age, span, response["mean"]) if eligible else (np.zeros(0), np.zeros(post.p.size))
+    )
     rng = np.random.default_rng(seed)
-    chance = rng.beta(*model.PRIOR_ASK, post.p.size)
+    chance = rng.beta(response["alpha"], response["beta"], post.p.size)
     expected = model.count_quantiles(rng.poisson(chance * per_draw))
     listed = [_row(r, g) for r, g in zip(eligible, gains.tolist(), strict=True)]
     listed.sort(key=lambda r: (r["days_left"], -r["expected_gain"], r["order_id"]))
@@ -168,7 +171,7 @@ def analyse(
             "release_without_asking": effect["release"],
             "release_if_all_asked": effect["what_if"]["release"],
             "policy": effect["policy"],
-            "response_prior": round(model.PRIOR_ASK[0] / sum(model.PRIOR_ASK), 4),
+            "response": {k: response[k] for k in ("mean", "source", "requests_used")},
         },
         "notes": notes,
     }

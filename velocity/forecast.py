@@ -25,6 +25,8 @@ K_SHARE = 0.10  # default K: positive feedback on 10% of the orders of the 28 da
 K_MIN = 10  # ... and at least 10
 DRAWS = 2000
 HORIZONS = (7, 14, 30)
+ASK_SETTLE = 14  # days after a request in which its response is counted ...
+ASK_MIN = 30  # ... and the requests (that old) the log needs before it replaces the prior
 ASK_OPENS, ASK_CLOSES = 5, 30  # request window: earliest delivery + 5 days to latest delivery + 30 days
 EPOCH = date(1970, 1, 1)
 
@@ -57,7 +59,7 @@ class History:
     value: np.ndarray
     feedback: np.ndarray  # first feedback row's day, -1 none
     rating: np.ndarray
-    requested: np.ndarray  # bool: feedback already requested (the request log)
+    requested_on: np.ndarray  # day feedback was requested (the request log), -1 never
     count: np.ndarray
 
     @property
@@ -113,7 +115,7 @@ def load(
             value=np.ma.filled(np.ma.asarray(cols["value"], dtype=float), 0.0)[pick],
             feedback=_days(cols["feedback_date"])[pick],
             rating=np.ma.filled(np.ma.asarray(cols["rating"]), 0).astype(np.int64)[pick],
-            requested=np.asarray(cols["requested"], dtype=bool)[pick],
+            requested_on=_days(cols["requested_on"])[pick],
             count=count[pick],
         )
         markets = sorted({m for m in market[pick].tolist() if m is not None})
@@ -217,6 +219,7 @@ def simulate(
     *,
     future_sales: float | None,
     eligible: int,
+    response: dict,
     rng: np.random.Generator,
 ) -> Simulation:
     start = min(feedback.known_through, as_of)
@@ -237,7 +240,7 @@ def simulate(
     gap = history.earliest - history.purchase
     transit = _weighted_median(gap[recent], history.count[recent], 2)
     future = model.future_arrivals(post, per_day, transit, end - as_of)
-    chance = rng.beta(*model.PRIOR_ASK, draws)
+    chance = rng.beta(response["alpha"], response["beta"], draws)
     asked = model.asked_arrivals(chance, eligible, end - as_of)
     q = post.q[:, None]
     shock = model.shocks(rng, phi, expected.shape)  # one per day, shared by every stream of arrivals
@@ -252,13 +255,41 @@ def simulate(
     )
 
 
+def response_rate(history: History, feedback: Feedback, post: model.Posterior, as_of: int) -> dict:
+    """The chance that asking brings feedback: the prior Beta(7, 93) (5-10% of asked buyers respond), updated
+    by the seller's own request log once it holds ASK_MIN requests made ASK_SETTLE days or more before as_of:
+    the feedback that came within ASK_SETTLE days of a request, beyond what the model expected unasked."""
+    a, b = model.PRIOR_ASK
+    out = {"alpha": a, "beta": b, "mean": round(a / (a + b), 4), "source": "prior", "requests_used": 0}
+    if feedback.source != "feedback_rows":
+        return out  # which orders answered is not known from counts alone
+    asked = (
+        (history.requested_on >= 0)
+        & (history.requested_on <= as_of - ASK_SETTLE)
+        & ((history.feedback < 0) | (history.feedback > history.requested_on))
+    )
+    if history.count[asked].sum() < ASK_MIN:
+        return out
+    orders = history.orders.subset(asked)
+    n, came, expected = model.response_evidence(post, orders, history.requested_on[asked], ASK_SETTLE)
+    excess = min(max(came - expected, 0.0), n)
+    a, b = a + excess, b + n - excess
+    return {
+        "alpha": a,
+        "beta": b,
+        "mean": round(a / (a + b), 4),
+        "source": "request_log",
+        "requests_used": int(n),
+    }
+
+
 def eligible_now(history: History, as_of: int) -> np.ndarray:
     """Order groups a seller may ask today: shipped, no feedback seen, inside the request window
     (DOMAIN.md). A mask over the groups; history.count[mask].sum() orders."""
     return (
         history.shipped
         & (history.feedback < 0)
-        & ~history.requested
+        & (history.requested_on < 0)
         & (as_of >= history.earliest + ASK_OPENS)
         & (as_of <= history.latest + ASK_CLOSES)
     )
@@ -344,13 +375,16 @@ def posterior(
     transit: dict[str, tuple[int, int]] | None = None,
     draws: int = 400,
     seed: int = 0,
-) -> tuple[model.Posterior, str]:
-    """The feedback model for the seller's main (or given) currency, as the forecast fits it."""
+) -> tuple[model.Posterior, str, dict]:
+    """The feedback model for the seller's main (or given) currency as the forecast fits it, the feedback
+    source, and the response rate of asked buyers (response_rate)."""
     histories, currencies = load(con, as_of, transit)
     currencies, currency, _ = pick_currency(currencies, as_of, currency)
     marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
     feedback = _feedback(con, as_of, list(marketplaces))
-    return _fit(histories[currency], feedback, draws, np.random.default_rng(seed)), feedback.source
+    history = histories[currency]
+    post = _fit(history, feedback, draws, np.random.default_rng(seed))
+    return post, feedback.source, response_rate(history, feedback, post, _day(as_of))
 
 
 def _milestones(needed: int, known: int) -> list[int]:
@@ -408,7 +442,18 @@ def analyse(
             "rests on priors; record the Feedback Manager counts with `velocity rating`"
         )
     eligible = int(history.count[eligible_now(history, today)].sum()) if asked is None else asked
-    sim = simulate(history, feedback, post, today, end, future_sales=future_sales, eligible=eligible, rng=rng)
+    response = response_rate(history, feedback, post, today)
+    sim = simulate(
+        history,
+        feedback,
+        post,
+        today,
+        end,
+        future_sales=future_sales,
+        eligible=eligible,
+        response=response,
+        rng=rng,
+    )
     gap = sim.existing[:, : today - sim.start].sum(axis=1)  # arrived but not yet seen in any export
     existing = np.cumsum(sim.existing[:, today - sim.start :], axis=1)
     total = existing + np.cumsum(sim.future, axis=1)
@@ -504,7 +549,7 @@ def analyse(
         "what_if": {
             "orders_contacted": eligible,
             "release": _quantile_dates(release_asked),
-            "response_prior": {"mean": model.PRIOR_ASK[0] / sum(model.PRIOR_ASK), "source": "prior"},
+            "response": {k: response[k] for k in ("mean", "source", "requests_used")},
         },
         "notes": notes,
     }

@@ -288,6 +288,24 @@ def future_arrivals(post: Posterior, per_day: np.ndarray, transit: int, horizon:
     return (per_day * post.p)[:, None] * reach
 
 
+def response_evidence(
+    post: Posterior, asked: Orders, asked_on: np.ndarray, settle: int
+) -> tuple[float, float, float]:
+    """From orders asked for feedback at least `settle` days ago, silent until then: (orders, feedback that
+    came within `settle` days of the request, feedback the model expected in those days unasked). The
+    excess is what asking brought."""
+    centre = delay_cdf(np.median(post.mu), np.median(post.sigma))
+    p = float(np.median(post.p))
+    n = asked.n
+    age = asked_on - asked.basis
+    span = asked.close - asked.basis
+    before = _at(centre, np.minimum(age, span))
+    after = _at(centre, np.minimum(age + settle, span))
+    baseline = float((n * p * (after - before) / (1.0 - p * before)).sum())
+    came = (asked.feedback > asked_on) & (asked.feedback <= asked_on + settle)
+    return float(n.sum()), float(n[came].sum()), baseline
+
+
 def asked_arrivals(chance: np.ndarray, eligible: int, horizon: int) -> np.ndarray:
     """Expected extra feedback on days 1..horizon when `eligible` buyers are asked on day 0."""
     g = 1.0 / ASK_DELAY_MEAN

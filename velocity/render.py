@@ -368,7 +368,9 @@ def contacts_text(r: dict) -> str:
         lines.append(f"Nobody to ask today; {s['opening_within_7_days']:,} orders open in the next 7 days.")
     held = sorted(((n, k) for k, n in s["excluded"].items() if n), key=lambda x: -x[0])
     if held:
-        words = "Not listed (--all shows them): " + ", ".join(f"{n:,} {REASON_WORDS[k]}" for n, k in held) + "."
+        words = (
+            "Not listed (--all shows them): " + ", ".join(f"{n:,} {REASON_WORDS[k]}" for n, k in held) + "."
+        )
         lines += textwrap.wrap(words, 110)
     lines += [
         "Ask every order listed - never only the happy buyers - once, through Amazon; no incentives, and do not",
