@@ -312,3 +312,17 @@ def test_json_shape(shop):
     data = json.loads(json.dumps(contacts.analyse(shop, as_of=AS_OF), default=str))
     assert set(data) >= {"as_of", "rows", "summary"}
     assert all(list(r) == list(contacts.COLUMNS) for r in data["rows"])
+
+
+def test_daily_message_cap_is_noted(tmp_path, con):
+    """700 eligible buyers and no orders in the last week: Amazon's cap (about 5 x daily orders + 600)
+    is 600 today, and the summary says to spread the requests."""
+    lines = [
+        line(f"202-{n:07d}-0000001", "SKU-A", _at("10-21"), "Shipped", "9.00", purchased=_at("10-20"))
+        for n in range(700)
+    ]
+    write(tmp_path / "orders.txt", *lines)
+    assert ingest.import_paths(con, [tmp_path / "orders.txt"])[0].status == "imported"
+    r = contacts.analyse(con, as_of=date(2026, 11, 5))
+    assert r["summary"]["eligible"] == 700 and r["summary"]["daily_message_cap"] == 600
+    assert any("about 600 a day" in n for n in r["notes"])

@@ -133,6 +133,13 @@ def analyse(
     counts = {r["reason"]: r for r in records(con, "contact_counts", {"as_of": as_of, "soon": SOON})}
     eligible = [r for r in rows if r["status"] == "eligible"]
     notes: list[str] = []
+    pace = records(con, "contact_pace", {"as_of": as_of})[0]["orders_per_day"]
+    cap = int(5 * float(pace) + 600)
+    if len(eligible) > cap:
+        notes.append(
+            f"Amazon caps buyer messages at about {cap:,} a day (5 x your daily orders + 600): ask the first "
+            f"{cap:,} today, the rest tomorrow"
+        )
     post, source, response = forecast.posterior(con, as_of, transit=transit, draws=draws, seed=seed)
     if source == "none":
         notes.append("no positive feedback is known: expected gains rest on priors")
@@ -161,6 +168,7 @@ def analyse(
         "rows": listed + excluded,
         "summary": {
             "eligible": len(listed),
+            "daily_message_cap": cap,
             "opening_within_7_days": int(counts.get("not_open_yet", {}).get("opening_soon", 0)),
             "excluded": {reason: int(counts.get(reason, {}).get("orders", 0)) for reason in REASONS},
             "expected_positive_if_all_asked": {
