@@ -116,8 +116,8 @@ PARTS_OF_ODR = ("negative_feedback_rate", "a_to_z_claim_rate", "chargeback_rate"
 NEXT_STEPS = {
     "velocity": [
         "Keep shipping on time and answering every buyer message within 24 hours.",
-        "Ask every eligible buyer for feedback, once, with Request a Review (Orders > Manage Orders).",
-        "Stay near your safe pace until the feedback catches up; Amazon releases the funds when it does.",
+        "Ask every eligible buyer for feedback, once, with Request a Review (velocity contacts lists them).",
+        "Stay near your safe pace until the feedback catches up (velocity forecast says when it may).",
     ],
     "performance": [
         "Fix the metric past its target (see above) before anything else.",
