@@ -6,6 +6,7 @@
 -- claim is a note, never a reason: Amazon forbids choosing buyers by how happy they seem. No export carries
 -- buyer messages, so unanswered messages cannot be noted.
 -- Parameters: $as_of, $opted_out (order ids and lower-case e-mails), $fba_edd, $fba_ldd, $mfn_edd, $mfn_ldd.
+-- Reads order_refunds (a temp table of queries/order_refunds.sql for the same as-of).
 
 with lines as (
     select
@@ -33,27 +34,27 @@ orders as (
     group by order_id
 ),
 
-settled as (
-    select
-        order_id,
-        sum(amount) filter (where transaction_type = 'Order' and amount_description = 'Principal') as charged,
-        -sum(amount) filter (where transaction_type = 'Refund' and amount_description = 'Principal') as refunded,
-        bool_or(transaction_type ilike '%a-to-z%' or amount_description ilike '%a-to-z%') as a_to_z
+claims as (
+    select order_id
     from settlement_lines
-    where order_id is not null and coalesce(posted_date, $as_of) <= $as_of
-    group by order_id
+    where order_id is not null
+        and coalesce(posted_date, $as_of) <= $as_of
+        and (transaction_type ilike '%a-to-z%' or amount_description ilike '%a-to-z%')
+    union
+    select order_id
+    from returns
+    where a_to_z_claim and coalesce(return_request_ts::date, $as_of) <= $as_of
 ),
 
 returned as (
-    select
-        order_id,
-        sum(refunded_amount) as refunded,
-        max(order_amount) as order_amount,
-        bool_or(coalesce(a_to_z_claim, false)) as a_to_z,
-        min(return_request_ts) as requested_ts
+    select order_id, min(return_request_ts) as requested_ts
     from returns
     where coalesce(return_request_ts::date, $as_of) <= $as_of
     group by order_id
+),
+
+refunds as (
+    select order_id from order_refunds
 ),
 
 buyers as (
@@ -93,16 +94,10 @@ windowed as (
             transit.latest_days
         ) as latest_delivery,
         case when estimates.order_id is null then 'assumed' else 'estimated' end as delivery_basis,
-        coalesce(
-            settled.charged > 0 and settled.refunded >= settled.charged - 0.005,
-            false
-        ) or coalesce(
-            returned.refunded > 0 and returned.refunded >= coalesce(returned.order_amount, orders.principal) - 0.005,
-            false
-        ) as fully_refunded,
+        refunds.order_id is not null as fully_refunded,
         returned.requested_ts is not null as returned,
         timezone(orders.time_zone, returned.requested_ts)::date as return_requested,
-        coalesce(settled.a_to_z, false) or coalesce(returned.a_to_z, false) as a_to_z_claim,
+        claims.order_id is not null as a_to_z_claim,
         first_feedback.feedback_date,
         requests.requested_on,
         buyers.buyer_name,
@@ -111,7 +106,8 @@ windowed as (
     left join delivery_estimates as estimates using (order_id)
     left join transit_assumptions as transit
         on transit.code = orders.marketplace and transit.channel = case when orders.fba then 'fba' else 'mfn' end
-    left join settled using (order_id)
+    left join refunds using (order_id)
+    left join (select distinct order_id from claims) as claims using (order_id)
     left join returned using (order_id)
     left join buyers using (order_id)
     left join first_feedback using (order_id)

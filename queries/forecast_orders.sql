@@ -4,7 +4,8 @@
 -- numpy works on the groups. The delivery window: delivery_estimates, else the purchase day plus the
 -- assumed transit (transit_assumptions, or the $fba_edd/$fba_ldd, $mfn_edd/$mfn_ldd overrides when not
 -- null). Feedback and requests dated after $as_of are not known yet.
--- Parameters: $as_of, $fba_edd, $fba_ldd, $mfn_edd, $mfn_ldd. Reads sales_lines (cut at as-of).
+-- Parameters: $as_of, $fba_edd, $fba_ldd, $mfn_edd, $mfn_ldd. Reads sales_lines (cut at as-of) and
+-- order_refunds (for the same as-of).
 
 with orders as (
     select
@@ -51,6 +52,7 @@ dated as (
         first_feedback.feedback_date,
         first_feedback.rating,
         requests.requested_on,
+        refunds.order_id is not null as refunded,
         orders.value
     from orders
     left join delivery_estimates as estimates using (order_id)
@@ -59,6 +61,7 @@ dated as (
     left join first_feedback using (order_id)
     left join feedback_requests as requests
         on requests.order_id = orders.order_id and requests.requested_on <= $as_of
+    left join order_refunds as refunds on refunds.order_id = orders.order_id
 ),
 
 final as (
@@ -73,6 +76,7 @@ final as (
         feedback_date,
         rating,
         requested_on,
+        refunded,
         count(*) as orders,
         sum(value) as value
     from dated

@@ -217,6 +217,7 @@ def test_request_window_edges():
         feedback=np.array([-1, -1, -1, -1, -1, 9]),
         rating=np.array([0, 0, 0, 0, 0, 5]),
         requested_on=np.array([-1, -1, -1, 3, -1, -1]),
+        refunded=np.zeros(n, bool),
         count=np.ones(n, int),
     )
     assert not forecast.eligible_now(h, 6).any()

@@ -128,6 +128,7 @@ def analyse(
     as_of = as_of or default_as_of(con)
     text = sql.load("contact_orders")
     params = {"as_of": as_of, "opted_out": opted_out or [], **forecast.transit_params(transit)}
+    forecast.register_refunds(con, as_of)
     con.execute("create or replace temp table contact_orders as " + text, sql.bind(text, params))
     rows = records(con, "contact_rows", {"all": include_excluded})
     counts = {r["reason"]: r for r in records(con, "contact_counts", {"as_of": as_of, "soon": SOON})}

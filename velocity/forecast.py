@@ -60,6 +60,7 @@ class History:
     feedback: np.ndarray  # first feedback row's day, -1 none
     rating: np.ndarray
     requested_on: np.ndarray  # day feedback was requested (the request log), -1 never
+    refunded: np.ndarray  # bool: refunded in full (order_refunds)
     count: np.ndarray
 
     @property
@@ -91,12 +92,19 @@ def transit_params(transit: dict[str, tuple[int, int]] | None) -> dict:
     }
 
 
+def register_refunds(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    """order_refunds for this as-of, for forecast_orders and contact_orders (small: refunded orders only)."""
+    text = sql.load("order_refunds")
+    con.execute("create or replace temp table order_refunds as " + text, sql.bind(text, {"as_of": as_of}))
+
+
 def load(
     con: duckdb.DuckDBPyConnection, as_of: date, transit: dict[str, tuple[int, int]] | None = None
 ) -> tuple[dict[str, History], list[dict]]:
     """The sold orders up to as_of, per currency, and the currencies ranked by orders (largest first) with
     their marketplaces - one pass over the order lines."""
     register_sales_lines(con, as_of, materialize=False)
+    register_refunds(con, as_of)
     text = sql.load("forecast_orders")
     params = {"as_of": as_of, **transit_params(transit)}
     cols = con.execute(text, sql.bind(text, params)).fetchnumpy()
@@ -116,6 +124,7 @@ def load(
             feedback=_days(cols["feedback_date"])[pick],
             rating=np.ma.filled(np.ma.asarray(cols["rating"]), 0).astype(np.int64)[pick],
             requested_on=_days(cols["requested_on"])[pick],
+            refunded=np.asarray(cols["refunded"], dtype=bool)[pick],
             count=count[pick],
         )
         markets = sorted({m for m in market[pick].tolist() if m is not None})
@@ -284,12 +293,13 @@ def response_rate(history: History, feedback: Feedback, post: model.Posterior, a
 
 
 def eligible_now(history: History, as_of: int) -> np.ndarray:
-    """Order groups a seller may ask today: shipped, no feedback seen, inside the request window
-    (DOMAIN.md). A mask over the groups; history.count[mask].sum() orders."""
+    """Order groups a seller may ask today: shipped, not refunded in full, no feedback seen, not asked
+    before, inside the request window (DOMAIN.md; velocity contacts also reads the do-not-contact list). A mask over the groups; history.count[mask].sum() orders."""
     return (
         history.shipped
         & (history.feedback < 0)
         & (history.requested_on < 0)
+        & ~history.refunded
         & (as_of >= history.earliest + ASK_OPENS)
         & (as_of <= history.latest + ASK_CLOSES)
     )
