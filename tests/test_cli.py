@@ -189,6 +189,9 @@ def test_forecast_cli_imports_then_forecasts(tmp_path):
     text = velocity("forecast", "--as-of", "2026-11-10", "-k", "60", cwd=tmp_path)
     assert text.returncode == 0 and "target 60" in text.stdout and text.stderr == ""
     assert velocity("forecast", "--policy", "weekly", cwd=tmp_path).returncode == 2
+    moved = velocity("forecast", "--json", "--transit", "mfn=4-9", "--transit", "fba=2-4", cwd=tmp_path)
+    assert moved.returncode == 0 and json.loads(moved.stdout)["model"]["delivery_basis"]["assumed"] > 0
+    assert velocity("forecast", "--transit", "ups=1-2", cwd=tmp_path).returncode == 2
     assert velocity("forecast", "--as-of", "someday", cwd=tmp_path).returncode == 2
 
 

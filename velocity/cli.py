@@ -319,6 +319,38 @@ def health(db: DbOption = DEFAULT_DB, as_of: AsOfOption = None, as_json: JsonOpt
     run(body)
 
 
+def _transit_option(values: list[str] | None) -> dict[str, tuple[int, int]] | None:
+    if not values:
+        return None
+    out = {}
+    for value in values:
+        channel, _, days = value.partition("=")
+        low, _, high = days.partition("-")
+        if (
+            channel.lower() not in ("fba", "mfn")
+            or not low.isdigit()
+            or not high.isdigit()
+            or int(low) > int(high)
+        ):
+            raise VelocityError(
+                f"--transit {value!r} is not CHANNEL=EARLIEST-LATEST",
+                "e.g. --transit mfn=3-7 or fba=1-2",
+                ExitCode.USAGE,
+            )
+        out[channel.lower()] = (int(low), int(high))
+    return out
+
+
+TransitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--transit",
+        help="Assumed transit days where no export has a delivery estimate, e.g. mfn=3-7 or fba=1-2 "
+        "(default: per marketplace, see the README).",
+    ),
+]
+
+
 @app.command()
 def forecast(
     paths: Annotated[
@@ -356,6 +388,7 @@ def forecast(
         typer.Option("--hold-date", help="When the hold began, if the settlements do not show it."),
     ] = None,
     marketplace: MarketplaceOption = None,
+    transit: TransitOption = None,
     no_chart: Annotated[
         bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
     ] = False,
@@ -387,6 +420,7 @@ def forecast(
                 feedback_needed=feedback_needed,
                 future_sales=future_sales,
                 hold_date=_date_option(hold_date, "--hold-date"),
+                transit=_transit_option(transit),
             )
         finally:
             con.close()
@@ -438,38 +472,6 @@ def backtest(
             sys.stdout.write(render.backtest_text(result))
 
     run(body)
-
-
-def _transit_option(values: list[str] | None) -> dict[str, tuple[int, int]] | None:
-    if not values:
-        return None
-    out = {}
-    for value in values:
-        channel, _, days = value.partition("=")
-        low, _, high = days.partition("-")
-        if (
-            channel.lower() not in ("fba", "mfn")
-            or not low.isdigit()
-            or not high.isdigit()
-            or int(low) > int(high)
-        ):
-            raise VelocityError(
-                f"--transit {value!r} is not CHANNEL=EARLIEST-LATEST",
-                "e.g. --transit mfn=3-7 or fba=1-2",
-                ExitCode.USAGE,
-            )
-        out[channel.lower()] = (int(low), int(high))
-    return out
-
-
-TransitOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--transit",
-        help="Assumed transit days where no export has a delivery estimate, e.g. mfn=3-7 or fba=1-2 "
-        "(default: per marketplace, see the README).",
-    ),
-]
 
 
 @app.command()
