@@ -58,16 +58,18 @@ MESSAGE = (
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 
 
+def _lines(path: Path, hint: str) -> list[str]:
+    """The lines of a small text file the seller keeps (UTF-8, a BOM allowed); unreadable: one-line error."""
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VelocityError(f"{path}: cannot be read ({exc})", hint) from None
+
+
 def read_do_not_contact(path: Path) -> list[str]:
     """Order ids and buyer e-mails (lower-cased) from a do-not-contact file: one per line, '#' comments."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VelocityError(
-            f"{path}: cannot be read ({exc})", "a plain text file, one order id or e-mail a line"
-        ) from None
     out = []
-    for raw in text.splitlines():
+    for raw in _lines(path, "a plain text file, one order id or e-mail a line"):
         entry = raw.split("#", 1)[0].strip()
         if entry:
             out.append(entry.lower() if "@" in entry else entry)
@@ -119,7 +121,6 @@ def analyse(
     opted_out: list[str] | None = None,
     transit: dict[str, tuple[int, int]] | None = None,
     include_excluded: bool = False,
-    draws: int = 400,
     seed: int = 0,
 ) -> dict:
     """The orders that may be asked today with their request windows (the ``velocity contacts --format
@@ -141,8 +142,10 @@ def analyse(
             f"Amazon caps buyer messages at about {cap:,} a day (5 x your daily orders + 600): ask the first "
             f"{cap:,} today, the rest tomorrow"
         )
-    post, source, response = forecast.posterior(con, as_of, transit=transit, draws=draws, seed=seed)
-    if source == "none":
+    # one forecast: its model gives the gains, its what-if (asking exactly these orders) the release effect
+    effect = forecast.run(con, as_of=as_of, transit=transit, asked=len(eligible), seed=seed)
+    post, response = effect.posterior, effect.response
+    if effect.result["positive_source"] == "none":
         notes.append("no positive feedback is known: expected gains rest on priors")
     today = forecast._day(as_of)
     age = np.array([today - forecast._day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
@@ -163,7 +166,6 @@ def analyse(
     listed.sort(key=lambda r: (r["days_left"], -r["expected_gain"], r["order_id"]))
     excluded = [_row(r, None) for r in rows if r["status"] != "eligible"]
     excluded.sort(key=lambda r: (REASONS.index(r["reason"]), r["purchase_date"], r["order_id"]))
-    effect = forecast.analyse(con, as_of=as_of, transit=transit, asked=len(listed))
     return {
         "as_of": as_of.isoformat(),
         "rows": listed + excluded,
@@ -177,9 +179,9 @@ def analyse(
                 "p50": round(float(expected[1]), 1),
                 "p90": round(float(expected[2]), 1),
             },
-            "release_without_asking": effect["release"],
-            "release_if_all_asked": effect["what_if"]["release"],
-            "policy": effect["policy"],
+            "release_without_asking": effect.result["release"],
+            "release_if_all_asked": effect.result["what_if"]["release"],
+            "policy": effect.result["policy"],
             "response": {k: response[k] for k in ("mean", "source", "requests_used")},
         },
         "notes": notes,
@@ -261,14 +263,8 @@ def read_requests(path: Path, default_day: date) -> list[tuple[str, date]]:
     """Requests made elsewhere, from a file: one order id a line, optionally followed by a date
     (YYYY-MM-DD; comma, tab or space between), or a CSV with an order-id column (and maybe a date column).
     A bad line is an error naming the file and the line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VelocityError(
-            f"{path}: cannot be read ({exc})", "a text file of order ids, one a line"
-        ) from None
     out: list[tuple[str, date]] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(_lines(path, "a text file of order ids, one a line"), start=1):
         cells = [c.strip().strip('"') for c in re.split(r"[,\t ;]+", raw.strip()) if c.strip()]
         if not cells or cells[0].startswith("#"):
             continue

@@ -377,24 +377,35 @@ def _fit(history: History, feedback: Feedback, draws: int, rng: np.random.Genera
     return model.fit(orders, feedback.known_through, readings=feedback.readings or None, draws=draws, rng=rng)
 
 
-def posterior(
+@dataclass(frozen=True)
+class Seller:
+    """What a forecast or backtest starts from: the orders of one currency, what is known of feedback."""
+
+    currency: str
+    history: History
+    feedback: Feedback
+    notes: list[str]
+
+
+def _seller(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
-    *,
-    currency: str | None = None,
+    currency: str | None,
     transit: dict[str, tuple[int, int]] | None = None,
-    draws: int = 400,
-    seed: int = 0,
-) -> tuple[model.Posterior, str, dict]:
-    """The feedback model for the seller's main (or given) currency as the forecast fits it, the feedback
-    source, and the response rate of asked buyers (response_rate)."""
+) -> Seller:
     histories, currencies = load(con, as_of, transit)
-    currencies, currency, _ = pick_currency(currencies, as_of, currency)
+    currencies, currency, notes = pick_currency(currencies, as_of, currency)
     marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
-    feedback = _feedback(con, as_of, list(marketplaces))
-    history = histories[currency]
-    post = _fit(history, feedback, draws, np.random.default_rng(seed))
-    return post, feedback.source, response_rate(history, feedback, post, _day(as_of))
+    return Seller(currency, histories[currency], _feedback(con, as_of, list(marketplaces)), notes)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast (the JSON contract) with the model behind it, for velocity contacts to reuse."""
+
+    result: dict
+    posterior: model.Posterior
+    response: dict
 
 
 def _milestones(needed: int, known: int) -> list[int]:
@@ -418,20 +429,49 @@ def analyse(
 ) -> dict:
     """The release forecast as plain data (the ``velocity forecast --json`` contract). `asked`: how many
     buyers the what-if asks (default: every order eligible by the request window, not yet asked)."""
+    return run(
+        con,
+        as_of=as_of,
+        currency=currency,
+        policy=policy,
+        feedback_needed=feedback_needed,
+        future_sales=future_sales,
+        hold_date=hold_date,
+        transit=transit,
+        asked=asked,
+        draws=draws,
+        seed=seed,
+    ).result
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date | None = None,
+    currency: str | None = None,
+    policy: str = "review",
+    feedback_needed: int | None = None,
+    future_sales: float | None = None,
+    hold_date: date | None = None,
+    transit: dict[str, tuple[int, int]] | None = None,
+    asked: int | None = None,
+    draws: int = DRAWS,
+    seed: int = 0,
+) -> Forecast:
+    """analyse, with the fitted model and the response rate of asked buyers kept."""
     if policy not in POLICIES:
         raise VelocityError(
             f"unknown policy {policy!r}", f"choose one of {', '.join(POLICIES)}", ExitCode.USAGE
         )
     if future_sales is not None and future_sales < 0:
         raise VelocityError("--future-sales must be 0 or more orders a day", "", ExitCode.USAGE)
+    if feedback_needed is not None and feedback_needed < 1:
+        raise VelocityError("--feedback-needed must be at least 1", "", ExitCode.USAGE)
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(con)
-    histories, currencies = load(con, as_of, transit)
-    currencies, currency, notes = pick_currency(currencies, as_of, currency)
-    marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
-    history = histories[currency]
+    seller = _seller(con, as_of, currency, transit)
+    currency, history, feedback, notes = seller.currency, seller.history, seller.feedback, seller.notes
     today = _day(as_of)
-    feedback = _feedback(con, as_of, list(marketplaces))
     hold = hold_at(con, as_of, hold_date)
     if hold["start"] is not None:
         hold_start = _day(hold["start"])
@@ -467,19 +507,17 @@ def analyse(
     gap = sim.existing[:, : today - sim.start].sum(axis=1)  # arrived but not yet seen in any export
     existing = np.cumsum(sim.existing[:, today - sim.start :], axis=1)
     total = existing + np.cumsum(sim.future, axis=1)
-    asked = total + np.cumsum(sim.asked, axis=1)
+    with_asking = total + np.cumsum(sim.asked, axis=1)
 
     known, exact = feedback.positives_since(hold_start, feedback.known_through)
     if not exact:
         notes.append("no Feedback Manager reading before the hold: positives since the hold are estimated")
     needed, trigger_orders = default_needed(history, hold_start)
     if feedback_needed is not None:
-        if feedback_needed < 1:
-            raise VelocityError("--feedback-needed must be at least 1", "", ExitCode.USAGE)
         needed = feedback_needed
     base = known + gap[:, None]
     release = _first_reaching(base + total, needed, today + 1, cap)
-    release_asked = _first_reaching(base + asked, needed, today + 1, cap)
+    release_asked = _first_reaching(base + with_asking, needed, today + 1, cap)
     if known >= needed:
         release = release_asked = np.full(draws, today)
         notes.append(
@@ -512,7 +550,7 @@ def analyse(
                 "released_amount": m_band[i],
             }
         )
-    return {
+    result = {
         "as_of": as_of.isoformat(),
         "policy": policy,
         "currency": currency,
@@ -563,6 +601,7 @@ def analyse(
         },
         "notes": notes,
     }
+    return Forecast(result, post, response)
 
 
 MAX_CUTOFFS = 80
@@ -584,11 +623,8 @@ def backtest(
         raise VelocityError("--step must be at least 1 day", "", ExitCode.USAGE)
     rng = np.random.default_rng(seed)
     as_of = as_of or default_as_of(con)
-    histories, currencies = load(con, as_of)
-    currencies, currency, notes = pick_currency(currencies, as_of, currency)
-    marketplaces = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
-    history = histories[currency]
-    feedback = _feedback(con, as_of, list(marketplaces))
+    seller = _seller(con, as_of, currency)
+    currency, history, feedback, notes = seller.currency, seller.history, seller.feedback, seller.notes
     if feedback.source != "feedback_rows":
         raise VelocityError(
             "a backtest needs per-order feedback rows with every rating (1-5 stars), and the store has "
