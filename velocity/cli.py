@@ -49,9 +49,31 @@ MarketplaceOption = Annotated[
 ]
 
 
+HoldDateOption = Annotated[
+    str | None,
+    typer.Option("--hold-date", help="When the hold began, if the settlements do not show it."),
+]
+NoChartOption = Annotated[
+    bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
+]
+
+
 def say(message: str) -> None:
     """Talk: always stderr."""
     print(message, file=sys.stderr)
+
+
+def _say_default_as_of(result: dict) -> None:
+    say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+
+
+def _chart_on_terminal(draw: Callable[..., str], result: dict) -> None:
+    """A chart below the text, only when stdout is a terminal; sized to it, coloured unless NO_COLOR."""
+    if not sys.stdout.isatty():
+        return
+    size = os.get_terminal_size()
+    chart = draw(result, width=min(size.columns, 120), height=22, colour=not os.environ.get("NO_COLOR"))
+    sys.stdout.write("\n" + chart + "\n")
 
 
 def emit_json(data: Any) -> None:
@@ -249,13 +271,8 @@ def sales(
         str | None, typer.Option("--currency", help="Currency to analyse (default: the largest).")
     ] = None,
     marketplace: MarketplaceOption = None,
-    hold_date: Annotated[
-        str | None,
-        typer.Option("--hold-date", help="When the hold began, if the settlements do not show it."),
-    ] = None,
-    no_chart: Annotated[
-        bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
-    ] = False,
+    hold_date: HoldDateOption = None,
+    no_chart: NoChartOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Why the funds are held: the rise in 28-day sales that triggered the review, against your earlier pace."""
@@ -276,22 +293,15 @@ def sales(
         finally:
             con.close()
         if as_of is None:
-            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+            _say_default_as_of(result)
         if as_json:
             emit_json(result)
             return
         sys.stdout.write(render.sales_text(result))
-        if not no_chart and sys.stdout.isatty():
+        if not no_chart:
             from velocity.chart import sales_chart
 
-            size = os.get_terminal_size()
-            sys.stdout.write(
-                "\n"
-                + sales_chart(
-                    result, width=min(size.columns, 120), height=22, colour=not os.environ.get("NO_COLOR")
-                )
-                + "\n"
-            )
+            _chart_on_terminal(sales_chart, result)
 
     run(body)
 
@@ -310,7 +320,7 @@ def health(db: DbOption = DEFAULT_DB, as_of: AsOfOption = None, as_json: JsonOpt
         finally:
             con.close()
         if as_of is None:
-            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+            _say_default_as_of(result)
         if as_json:
             emit_json(result)
         else:
@@ -383,15 +393,10 @@ def forecast(
     currency: Annotated[
         str | None, typer.Option("--currency", help="Currency to forecast (default: the largest).")
     ] = None,
-    hold_date: Annotated[
-        str | None,
-        typer.Option("--hold-date", help="When the hold began, if the settlements do not show it."),
-    ] = None,
+    hold_date: HoldDateOption = None,
     marketplace: MarketplaceOption = None,
     transit: TransitOption = None,
-    no_chart: Annotated[
-        bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
-    ] = False,
+    no_chart: NoChartOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """When the held funds come back: positive feedback forecast with 80% bands, under a release policy."""
@@ -425,19 +430,15 @@ def forecast(
         finally:
             con.close()
         if as_of is None:
-            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+            _say_default_as_of(result)
         if as_json:
             emit_json(result)
             return ExitCode.OK
         sys.stdout.write(render.forecast_text(result))
-        if not no_chart and sys.stdout.isatty():
+        if not no_chart:
             from velocity.chart import forecast_chart
 
-            size = os.get_terminal_size()
-            chart = forecast_chart(
-                result, width=min(size.columns, 120), height=22, colour=not os.environ.get("NO_COLOR")
-            )
-            sys.stdout.write("\n" + chart + "\n")
+            _chart_on_terminal(forecast_chart, result)
         return ExitCode.OK
 
     run(body)
@@ -465,7 +466,7 @@ def backtest(
         finally:
             con.close()
         if as_of is None:
-            say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+            _say_default_as_of(result)
         if as_json:
             emit_json(result)
         else:
@@ -548,7 +549,7 @@ def contacts(
                 include_excluded=show_all,
             )
             if as_of is None:
-                say(f"as of {result['as_of']} (the latest sale; --as-of to change)")
+                _say_default_as_of(result)
             if fmt == "json":
                 text = json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n"
             elif fmt == "csv":
