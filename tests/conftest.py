@@ -12,6 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
 SAMPLES = SHARED / "samples" / "amazon"
+OLIST = SHARED / "data" / "olist"
 
 
 @pytest.fixture
@@ -31,6 +32,12 @@ def need_shared() -> None:
         pytest.skip(
             f"the shared samples are not at {SAMPLES} (they sit beside the repository in development)"
         )
+
+
+def need_olist() -> None:
+    """The Olist data sets stay outside the repository (their licence); without them, skip, saying where."""
+    if not OLIST.is_dir():
+        pytest.skip(f"the Olist data is not at {OLIST} (it sits beside the repository in development)")
 
 
 def table(con, name: str) -> list[tuple]:

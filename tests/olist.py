@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from conftest import SHARED
+from conftest import OLIST
 from test_merge import line, write
 
-OLIST = SHARED / "data" / "olist"
 QUERY = """
 with orders as (
     select
@@ -49,13 +48,13 @@ def amazon_id(n: int) -> str:
 
 def write_exports(out: Path) -> tuple[Path, Path]:
     """Write olist_all_orders.txt and olist_feedback.txt into out; returns both paths."""
-    rows = duckdb.sql(
-        QUERY.format(orders=OLIST / "orders.csv", reviews=OLIST / "reviews.csv")
-    ).fetchall()
+    rows = duckdb.sql(QUERY.format(orders=OLIST / "orders.csv", reviews=OLIST / "reviews.csv")).fetchall()
     lines, feedback = [], ["Date\tRating\tComments\tYour Response\tOrder ID\tRater Email"]
     for n, status, purchased, answered, score in rows:
         shipped = status not in ("canceled", "unavailable", "created", "approved", "invoiced")
-        state = "Shipped" if shipped else ("Cancelled" if status in ("canceled", "unavailable") else "Pending")
+        state = (
+            "Shipped" if shipped else ("Cancelled" if status in ("canceled", "unavailable") else "Pending")
+        )
         lines.append(
             line(
                 amazon_id(n),

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, need_olist
 from test_merge import line, write
 
 from velocity import forecast, ingest, store
@@ -236,8 +236,7 @@ def test_backtest_refuses_counts_only(demo_con):
 
 @pytest.fixture(scope="module")
 def olist_con(tmp_path_factory):
-    if not (SHARED / "data" / "olist").is_dir():
-        pytest.skip(f"the Olist data is not at {SHARED / 'data' / 'olist'}")
+    need_olist()
     from olist import write_exports
 
     folder = tmp_path_factory.mktemp("olist")

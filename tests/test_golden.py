@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, need_olist
 
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("VELOCITY_UPDATE_GOLDEN") == "1"
@@ -132,8 +132,7 @@ def test_forecast_chart(demo):
 
 def test_backtest_olist(tmp_path):
     """The backtest on Olist's real timing that the README reports."""
-    if not (REPO.parent / "shared" / "data" / "olist").is_dir():
-        pytest.skip("the Olist data is not in ../shared/data/olist")
+    need_olist()
     from olist import write_exports
 
     write_exports(tmp_path)

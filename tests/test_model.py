@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import SHARED
+from conftest import OLIST, need_olist
 
 from velocity import model
 
@@ -156,16 +156,14 @@ def test_crps_matches_its_definition():
 
 def test_delay_prior_is_the_olist_fit():
     """The prior's median and shape are what fit_delay finds on Olist (delivered -> review answered)."""
-    olist = SHARED / "data" / "olist"
-    if not olist.is_dir():
-        pytest.skip(f"the Olist data is not at {olist}")
+    need_olist()
     import duckdb
 
     delays = duckdb.sql(
         f"""
         select date_diff('day', o.order_delivered_customer_date::date, r.review_answer_timestamp::date)
-        from read_csv('{olist / "orders.csv"}') as o
-        join read_csv('{olist / "reviews.csv"}') as r using (order_id)
+        from read_csv('{OLIST / "orders.csv"}') as o
+        join read_csv('{OLIST / "reviews.csv"}') as r using (order_id)
         where o.order_status = 'delivered' and o.order_delivered_customer_date is not null
         """
     ).fetchnumpy()
