@@ -14,24 +14,17 @@ and prints each time and its ratio to the scan. Target (issue 4): forecast well 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from velocity import forecast, ingest, store  # noqa: E402
-from velocity.synth import write_all_orders  # noqa: E402
+from bench_import import best, export_file, scan  # noqa: E402 (this folder: the same file and yardstick)
 
-SCAN = (
-    "select {what} from read_csv($path, delim = '\t', header = true, quote = '', escape = '',"
-    " all_varchar = true, auto_detect = false, columns = $columns)"
-)
+from velocity import forecast, ingest, store  # noqa: E402
+
 FEEDBACK = """
 copy (
     select
@@ -47,34 +40,13 @@ copy (
 """
 
 
-def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    data = ROOT / "benchmarks" / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    path = data / f"all_orders_{args.lines}.txt"
-    if not path.exists():
-        write_all_orders(path, args.lines, seed=1)
-    with path.open(encoding="utf-8") as fh:
-        columns = dict.fromkeys(fh.readline().rstrip("\n").split("\t"), "VARCHAR")
-
-    def scan() -> None:
-        con = duckdb.connect()
-        what = ", ".join(f'count("{c}")' for c in columns)
-        con.execute(SCAN.format(what=what), {"path": str(path), "columns": columns}).fetchall()
-        con.close()
+    path = export_file(args.lines)
 
     with tempfile.TemporaryDirectory() as tmp:
         con = store.connect(Path(tmp) / "store.duckdb")
@@ -91,9 +63,9 @@ def main() -> None:
         def run_backtest() -> None:
             forecast.backtest(con)
 
-        t_scan = _median(scan, args.repeat)
-        t_forecast = _median(run_forecast, args.repeat)
-        t_backtest = _median(run_backtest, 1)
+        t_scan = best(lambda: scan(path), args.repeat)
+        t_forecast = best(run_forecast, args.repeat)
+        t_backtest = best(run_backtest, 1)
         con.close()
 
     m = result["model"]

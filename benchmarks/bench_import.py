@@ -38,7 +38,29 @@ def _columns(path: Path) -> dict[str, str]:
         return dict.fromkeys(fh.readline().rstrip("\n").split("\t"), "VARCHAR")
 
 
-def _best(fn, repeat: int) -> float:
+def export_file(lines: int) -> Path:
+    """The benchmark's All Orders file of `lines` lines (written by the demo generator once, then cached)."""
+    data = ROOT / "benchmarks" / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / f"all_orders_{lines}.txt"
+    if not path.exists():
+        start = time.perf_counter()
+        write_all_orders(path, lines, seed=1)
+        print(f"wrote {path.name} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - start:.1f}s")
+    return path
+
+
+def scan(path: Path) -> None:
+    """A bare DuckDB read of every column of the file (all text, no quoting): the yardstick."""
+    columns = _columns(path)
+    con = duckdb.connect()
+    # every column is read: count the non-null values of each
+    what = ", ".join(f'count("{c}")' for c in columns)
+    con.execute(SCAN.format(what=what), {"path": str(path), "columns": columns}).fetchall()
+    con.close()
+
+
+def best(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -53,22 +75,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    data = ROOT / "benchmarks" / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    path = data / f"all_orders_{args.lines}.txt"
-    if not path.exists():
-        start = time.perf_counter()
-        write_all_orders(path, args.lines, seed=1)
-        print(f"wrote {path.name} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - start:.1f}s")
-    columns = _columns(path)
-    params = {"path": str(path), "columns": columns}
-
-    def scan() -> None:
-        con = duckdb.connect()
-        # every column is read: count the non-null values of each
-        what = ", ".join(f'count("{c}")' for c in columns)
-        con.execute(SCAN.format(what=what), params).fetchall()
-        con.close()
+    path = export_file(args.lines)
+    params = {"path": str(path), "columns": _columns(path)}
 
     with tempfile.TemporaryDirectory() as tmp:
         runs = iter(range(10_000))
@@ -85,9 +93,9 @@ def main() -> None:
             results.append(ingest.import_paths(con, [path]))
             con.close()
 
-        t_scan = _best(scan, args.repeat)
-        t_copy = _best(copy, args.repeat)
-        t_import = _best(fresh_import, args.repeat)
+        t_scan = best(lambda: scan(path), args.repeat)
+        t_copy = best(copy, args.repeat)
+        t_import = best(fresh_import, args.repeat)
         [result] = results[-1]
         assert result.status == "imported" and result.rows == args.lines, result
 
@@ -99,7 +107,7 @@ def main() -> None:
             [r] = ingest.import_paths(con, [path])
             assert r.status == "unchanged"
 
-        t_again = _best(again, args.repeat)
+        t_again = best(again, args.repeat)
         con.close()
 
     print(f"All Orders, {args.lines:,} lines, {path.stat().st_size / 1e6:.0f} MB; median of {args.repeat}")
