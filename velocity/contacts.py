@@ -83,12 +83,9 @@ def _gains(
     per draw the expected extra positives if all are asked. An order that stays silent by age a would
     still give feedback with chance pi = p(F(w) - F(a)) / (1 - pF(a)); asking adds r(1 - pi) of it, a
     share q positive (r: the asked-response prior)."""
-    cdf = post.cdf
     keys, inverse = np.unique(np.stack([age, span]), axis=1, return_inverse=True)  # alike orders once
     a, w = keys
-    fa, fw = model._at(cdf, a), model._at(cdf, np.maximum(w, a))
-    p = post.p[:, None]
-    still = p * (fw - fa) / (1.0 - p * fa)
+    still = model.still_to_come(post.p[:, None], post.cdf, a, np.maximum(w, a))
     per_group = post.q[:, None] * (1.0 - still)  # (draws, groups), times the response rate
     gain = ask * per_group.mean(axis=0)
     counts = np.bincount(inverse.ravel(), minlength=keys.shape[1])
@@ -147,11 +144,11 @@ def analyse(
     post, response = effect.posterior, effect.response
     if effect.result["positive_source"] == "none":
         notes.append("no positive feedback is known: expected gains rest on priors")
-    today = forecast._day(as_of)
-    age = np.array([today - forecast._day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
+    today = forecast.to_day(as_of)
+    age = np.array([today - forecast.to_day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
     span = np.array(
         [
-            forecast._day(r["purchase_date"]) + model.WINDOW - forecast._day(r["earliest_delivery"])
+            forecast.to_day(r["purchase_date"]) + model.WINDOW - forecast.to_day(r["earliest_delivery"])
             for r in eligible
         ],
         dtype=np.int64,

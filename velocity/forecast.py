@@ -31,11 +31,12 @@ ASK_OPENS, ASK_CLOSES = 5, 30  # request window: earliest delivery + 5 days to l
 EPOCH = date(1970, 1, 1)
 
 
-def _day(d: date) -> int:
+def to_day(d: date) -> int:
+    """A date as a day number (days since 1970-01-01), the unit the model works in."""
     return (d - EPOCH).days
 
 
-def _date(day: int | float) -> date:
+def from_day(day: int | float) -> date:
     return EPOCH + timedelta(days=int(day))
 
 
@@ -160,7 +161,7 @@ class Feedback:
 
 def _feedback(con: duckdb.DuckDBPyConnection, as_of: date, marketplaces: list[str]) -> Feedback:
     daily = records(con, "feedback_daily", {"as_of": as_of})
-    days = np.array([_day(r["date"]) for r in daily], dtype=np.int64)
+    days = np.array([to_day(r["date"]) for r in daily], dtype=np.int64)
     pos = np.array([int(r["positive"]) for r in daily], dtype=np.int64)
     tot = np.array([int(r["positive"] + r["neutral"] + r["negative"]) for r in daily], dtype=np.int64)
     positive_days = np.repeat(days, pos)
@@ -174,19 +175,23 @@ def _feedback(con: duckdb.DuckDBPyConnection, as_of: date, marketplaces: list[st
     for (day, period), counts in by_period.items():
         if period == "lifetime" or (period == "365" and (day, "lifetime") not in by_period):
             readings[day] = counts
-    table = [(_day(d), c[0], c[1]) for d, c in sorted(readings.items())]
+    table = [(to_day(d), c[0], c[1]) for d, c in sorted(readings.items())]
     if table:
         last_day, _, last_total = table[-1]
         rows_then = int(tot[days <= last_day].sum())
         if rows_then < last_total or not pos.any():
             return Feedback("rating_table", table, last_day, positive_days, int(tot.sum()))
     source = "feedback_rows" if pos.any() else "none"
-    return Feedback(source, [], _day(as_of), positive_days, int(tot.sum()))
+    return Feedback(source, [], to_day(as_of), positive_days, int(tot.sum()))
 
 
 def _quantile_dates(days: np.ndarray) -> dict:
     lo, mid, hi = model.quantiles(days)
-    return {"p10": _date(lo).isoformat(), "p50": _date(mid).isoformat(), "p90": _date(hi).isoformat()}
+    return {
+        "p10": from_day(lo).isoformat(),
+        "p50": from_day(mid).isoformat(),
+        "p90": from_day(hi).isoformat(),
+    }
 
 
 def _band(values: np.ndarray, *, counts: bool) -> list[dict]:
@@ -471,10 +476,10 @@ def run(
     as_of = as_of or default_as_of(con)
     seller = _seller(con, as_of, currency, transit)
     currency, history, feedback, notes = seller.currency, seller.history, seller.feedback, seller.notes
-    today = _day(as_of)
+    today = to_day(as_of)
     hold = hold_at(con, as_of, hold_date)
     if hold["start"] is not None:
-        hold_start = _day(hold["start"])
+        hold_start = to_day(hold["start"])
         cap = hold_start + CAP_DAYS
         end = max(cap, today + 30)
     else:
@@ -544,7 +549,7 @@ def run(
     for i in range(end - today):
         daily.append(
             {
-                "date": _date(today + 1 + i).isoformat(),
+                "date": from_day(today + 1 + i).isoformat(),
                 "positive_existing": e_band[i],
                 "positive_total": t_band[i],
                 "released_amount": m_band[i],
@@ -557,7 +562,7 @@ def run(
         "hold": {
             "start": hold["start"].isoformat() if hold["start"] else None,
             "source": hold["source"],
-            "cap_date": _date(cap).isoformat(),
+            "cap_date": from_day(cap).isoformat(),
             "held_amount": round(float(held), 2),
             "held_amount_source": held_source,
         },
@@ -567,7 +572,7 @@ def run(
         "positive_since_hold": known,
         "positive_since_hold_exact": exact,
         "positive_source": feedback.source,
-        "feedback_known_through": _date(feedback.known_through).isoformat(),
+        "feedback_known_through": from_day(feedback.known_through).isoformat(),
         "release": _quantile_dates(policy_release),
         "feedback_release": _quantile_dates(release),
         "milestones": [
@@ -632,7 +637,7 @@ def backtest(
             "import a feedback file that lists positive feedback too (older downloads or a copy of the "
             "Feedback Manager list)",
         )
-    today = _day(as_of)
+    today = to_day(as_of)
     orders = history.orders
     first = int(orders.purchase.min()) + 14  # at least two weeks of history at the first cut-off
     last = today - min(horizons)
@@ -661,7 +666,7 @@ def backtest(
             lo, mid, hi = model.count_quantiles(sample)
             rows.append(
                 {
-                    "cutoff": _date(cut).isoformat(),
+                    "cutoff": from_day(cut).isoformat(),
                     "horizon_days": h,
                     "p10": round(float(lo), 1),
                     "p50": round(float(mid), 1),

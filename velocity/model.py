@@ -70,7 +70,7 @@ def fit_delay(delays: np.ndarray) -> tuple[float, float]:
     return float(np.exp(mu.ravel()[best])), float(sigma.ravel()[best])
 
 
-def _at(cdf: np.ndarray, age: np.ndarray) -> np.ndarray:
+def cdf_at(cdf: np.ndarray, age: np.ndarray) -> np.ndarray:
     """cdf evaluated at integer ages (negative ages: 0, ages past the table: its last value)."""
     inside = np.clip(age, 0, MAX_DELAY)
     return np.where(age < 0, 0.0, cdf[..., inside])
@@ -161,7 +161,7 @@ def _loglik_rows(orders: Orders, as_of: int):
     def loglik(p: np.ndarray, cdf: np.ndarray) -> np.ndarray:
         pmf = np.diff(cdf, axis=-1, prepend=0.0)
         seen = n_given * np.log(p)[:, None] + (np.log(np.maximum(pmf[:, delays], 1e-300)) @ n_delay)[None, :]
-        at_age = _at(cdf, ages)  # (cells, ages)
+        at_age = cdf_at(cdf, ages)  # (cells, ages)
         unseen = np.log1p(-p[:, None, None] * at_age[None, :, :]) @ n_age
         return seen + unseen
 
@@ -179,7 +179,7 @@ def _loglik_counts(orders: Orders, readings: list[tuple[int, int]]):
     counts = np.diff([0] + [total for _, total in readings]).astype(float)
 
     def loglik(p: np.ndarray, cdf: np.ndarray) -> np.ndarray:
-        exposure = np.stack([_at(cdf, ages) @ n for ages, n in tables], axis=-1)  # (cells, readings)
+        exposure = np.stack([cdf_at(cdf, ages) @ n for ages, n in tables], axis=-1)  # (cells, readings)
         growth = np.maximum(np.diff(exposure, axis=-1, prepend=0.0), 1e-12)
         mean = p[:, None, None] * growth[None, :, :]
         return (counts * np.log(mean) - mean).sum(axis=-1)
@@ -274,7 +274,7 @@ def expected_arrivals(
             continue
         share = count * post.p
         if conditional:
-            share = share / (1.0 - post.p * _at(cdf, np.array([a]))[:, 0])
+            share = share / (1.0 - post.p * cdf_at(cdf, np.array([a]))[:, 0])
         out[:, ok] += share[:, None] * pmf[:, d[ok]]
     return out
 
@@ -284,8 +284,15 @@ def future_arrivals(post: Posterior, per_day: np.ndarray, transit: int, horizon:
     The orders of day u are delivered on u + transit; on day t the cohorts u = 1..t together give
     sum_u p f(t - u - transit) = p F(t - 1 - transit), each cohort's delay capped by its window."""
     lag = np.arange(horizon) - transit  # t - 1 - transit for t = 1..horizon
-    reach = _at(post.cdf, np.minimum(lag, WINDOW - transit))
+    reach = cdf_at(post.cdf, np.minimum(lag, WINDOW - transit))
     return (per_day * post.p)[:, None] * reach
+
+
+def still_to_come(p, cdf: np.ndarray, age: np.ndarray, until: np.ndarray) -> np.ndarray:
+    """The chance that an order silent at delay `age` gives feedback by delay `until` (the caller caps both
+    by the order's window): p (F(until) - F(age)) / (1 - p F(age)). Broadcasts over draws and orders."""
+    before = cdf_at(cdf, age)
+    return p * (cdf_at(cdf, until) - before) / (1.0 - p * before)
 
 
 def response_evidence(
@@ -299,9 +306,8 @@ def response_evidence(
     n = asked.n
     age = asked_on - asked.basis
     span = asked.close - asked.basis
-    before = _at(centre, np.minimum(age, span))
-    after = _at(centre, np.minimum(age + settle, span))
-    baseline = float((n * p * (after - before) / (1.0 - p * before)).sum())
+    expected = still_to_come(p, centre, np.minimum(age, span), np.minimum(age + settle, span))
+    baseline = float((n * expected).sum())
     came = (asked.feedback > asked_on) & (asked.feedback <= asked_on + settle)
     return float(n.sum()), float(n[came].sum()), baseline
 
