@@ -6,7 +6,7 @@
 -- claim is a note, never a reason: Amazon forbids choosing buyers by how happy they seem. No export carries
 -- buyer messages, so unanswered messages cannot be noted.
 -- Parameters: $as_of, $opted_out (order ids and lower-case e-mails), $fba_edd, $fba_ldd, $mfn_edd, $mfn_ldd.
--- Reads order_refunds (a temp table of queries/order_refunds.sql for the same as-of).
+-- Reads order_refunds and order_claims (temp tables of their queries for the same as-of).
 
 with lines as (
     select
@@ -32,18 +32,6 @@ orders as (
         sum(item_price) filter (where coalesce(item_status, '') <> 'Cancelled') as principal
     from lines
     group by order_id
-),
-
-claims as (
-    select order_id
-    from settlement_lines
-    where order_id is not null
-        and coalesce(posted_date, $as_of) <= $as_of
-        and (transaction_type ilike '%a-to-z%' or amount_description ilike '%a-to-z%')
-    union
-    select order_id
-    from returns
-    where a_to_z_claim and coalesce(return_request_ts::date, $as_of) <= $as_of
 ),
 
 returned as (
@@ -97,7 +85,7 @@ windowed as (
         refunds.order_id is not null as fully_refunded,
         returned.requested_ts is not null as returned,
         timezone(orders.time_zone, returned.requested_ts)::date as return_requested,
-        claims.order_id is not null as a_to_z_claim,
+        coalesce(claims.a_to_z_claim, false) as a_to_z_claim,
         first_feedback.feedback_date,
         requests.requested_on,
         buyers.buyer_name,
@@ -107,7 +95,7 @@ windowed as (
     left join transit_assumptions as transit
         on transit.code = orders.marketplace and transit.channel = case when orders.fba then 'fba' else 'mfn' end
     left join refunds using (order_id)
-    left join (select distinct order_id from claims) as claims using (order_id)
+    left join order_claims as claims using (order_id)
     left join returned using (order_id)
     left join buyers using (order_id)
     left join first_feedback using (order_id)

@@ -1,6 +1,7 @@
 -- Each order (Non-Amazon left out) on its marketplace's local purchase day, with what happened to it by
 -- $as_of: cancelled (and whether the buyer asked for it, where the report says), negative feedback (1-2
 -- stars), an A-to-z claim (Returns flag or a settlement line), a chargeback, a refund. Parameters: $as_of.
+-- Reads order_claims (a temp table of queries/order_claims.sql for the same as-of).
 
 with lines as (
     select
@@ -26,27 +27,6 @@ negative as (
     select distinct order_id from feedback where rating <= 2 and feedback_date <= $as_of
 ),
 
-settled as (
-    select
-        order_id,
-        bool_or(transaction_type ilike '%a-to-z%' or amount_description ilike '%a-to-z%') as a_to_z,
-        bool_or(transaction_type ilike '%chargeback%' or amount_description ilike '%chargeback%') as chargeback,
-        bool_or(transaction_type = 'Refund') as refunded
-    from settlement_lines
-    where order_id is not null and coalesce(posted_date, $as_of) <= $as_of
-    group by order_id
-),
-
-returned as (
-    select
-        order_id,
-        bool_or(a_to_z_claim) as a_to_z,
-        bool_or(refunded_amount > 0) as refunded
-    from returns
-    where coalesce(return_request_ts::date, $as_of) <= $as_of
-    group by order_id
-),
-
 final as (
     select
         orders.order_id,
@@ -55,13 +35,12 @@ final as (
         orders.cancelled,
         orders.buyer_cancelled,
         negative.order_id is not null as negative_feedback,
-        coalesce(settled.a_to_z, false) or coalesce(returned.a_to_z, false) as a_to_z_claim,
-        coalesce(settled.chargeback, false) as chargeback,
-        coalesce(settled.refunded, false) or coalesce(returned.refunded, false) as refunded
+        coalesce(claims.a_to_z_claim, false) as a_to_z_claim,
+        coalesce(claims.chargeback, false) as chargeback,
+        coalesce(claims.refunded, false) as refunded
     from orders
     left join negative using (order_id)
-    left join settled using (order_id)
-    left join returned using (order_id)
+    left join order_claims as claims using (order_id)
 )
 
 select * from final

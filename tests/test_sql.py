@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from velocity import ingest, sql
+from velocity import ingest, sql, store
 from velocity.kinds import KINDS
 
 PARAMS = {"marketplace": None, "date_format": "iso", "posted_date_format": "iso"}
@@ -59,10 +59,8 @@ def test_sales_relations_run_on_an_empty_store(con):
         "marketplace": None,
         **{f"{c}_{e}": 1 for c in ("fba", "mfn") for e in ("edd", "ldd")},
     }
-    con.execute(
-        "create temp table sales_lines as " + sql.load("sales_lines"),
-        sql.bind(sql.load("sales_lines"), values),
-    )
+    store.materialize(con, "sales_lines", values)
+    store.materialize(con, "order_refunds", values)
     for name in (
         "daily_sales",
         "sales_currencies",
@@ -73,10 +71,6 @@ def test_sales_relations_run_on_an_empty_store(con):
         "order_refunds",
         "forecast_orders",
     ):
-        if name == "forecast_orders":
-            con.execute(
-                "create temp table order_refunds as " + sql.load("order_refunds"), {"as_of": values["as_of"]}
-            )
         text = sql.load(name)
         assert con.execute(text, sql.bind(text, values)).fetchall() in ([], [(None,)]), name
 
@@ -85,10 +79,8 @@ def test_health_relations_run_on_an_empty_store(con):
     from datetime import date
 
     values = {"as_of": date(2026, 11, 15)}
-    con.execute(
-        "create temp table order_health as " + sql.load("order_health"),
-        sql.bind(sql.load("order_health"), values),
-    )
+    store.materialize(con, "order_claims", values)
+    store.materialize(con, "order_health", values)
     rows = con.execute(
         sql.load("health_from_orders"), sql.bind(sql.load("health_from_orders"), values)
     ).fetchall()
@@ -121,9 +113,8 @@ def test_contact_relations_run_on_an_empty_store(con):
         "soon": 7,
         **{f"{c}_{e}": None for c in ("fba", "mfn") for e in ("edd", "ldd")},
     }
-    con.execute("create temp table order_refunds as " + sql.load("order_refunds"), {"as_of": values["as_of"]})
-    text = sql.load("contact_orders")
-    con.execute("create temp table contact_orders as " + text, sql.bind(text, values))
+    for name in ("order_refunds", "order_claims", "contact_orders"):
+        store.materialize(con, name, values)
     for name in ("contact_rows", "contact_counts", "known_order_ids", "delivery_estimates"):
         text = sql.load(name)
         assert con.execute(text, sql.bind(text, values)).fetchall() == [], name

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from velocity import forecast, model, sql
+from velocity import forecast, model
 from velocity.errors import ExitCode, VelocityError
 from velocity.sales import default_as_of
-from velocity.store import records
+from velocity.store import materialize, records
 
 COLUMNS = (
     "order_id",
@@ -124,10 +124,10 @@ def analyse(
     json`` contract), window closing soonest first, then the largest expected gain; with include_excluded
     every other order too, with its reason. A summary counts every reason either way."""
     as_of = as_of or default_as_of(con)
-    text = sql.load("contact_orders")
     params = {"as_of": as_of, "opted_out": opted_out or [], **forecast.transit_params(transit)}
-    forecast.register_refunds(con, as_of)
-    con.execute("create or replace temp table contact_orders as " + text, sql.bind(text, params))
+    materialize(con, "order_refunds", params)
+    materialize(con, "order_claims", params)
+    materialize(con, "contact_orders", params)
     rows = records(con, "contact_rows", {"all": include_excluded})
     counts = {r["reason"]: r for r in records(con, "contact_counts", {"as_of": as_of, "soon": SOON})}
     eligible = [r for r in rows if r["status"] == "eligible"]

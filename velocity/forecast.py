@@ -16,7 +16,7 @@ import numpy as np
 from velocity import model, sql
 from velocity.errors import ExitCode, VelocityError
 from velocity.sales import default_as_of, hold_at, pick_currency, register_sales_lines
-from velocity.store import records
+from velocity.store import materialize, records
 
 POLICIES = ("review", "dd7", "dd14", "rolling7", "rolling28", "sale14")
 CAP_DAYS = 90  # a review hold lasts at most 90 days
@@ -93,19 +93,13 @@ def transit_params(transit: dict[str, tuple[int, int]] | None) -> dict:
     }
 
 
-def register_refunds(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """order_refunds for this as-of, for forecast_orders and contact_orders (small: refunded orders only)."""
-    text = sql.load("order_refunds")
-    con.execute("create or replace temp table order_refunds as " + text, sql.bind(text, {"as_of": as_of}))
-
-
 def load(
     con: duckdb.DuckDBPyConnection, as_of: date, transit: dict[str, tuple[int, int]] | None = None
 ) -> tuple[dict[str, History], list[dict]]:
     """The sold orders up to as_of, per currency, and the currencies ranked by orders (largest first) with
     their marketplaces - one pass over the order lines."""
-    register_sales_lines(con, as_of, materialize=False)
-    register_refunds(con, as_of)
+    register_sales_lines(con, as_of, copy=False)
+    materialize(con, "order_refunds", {"as_of": as_of})
     text = sql.load("forecast_orders")
     params = {"as_of": as_of, **transit_params(transit)}
     cols = con.execute(text, sql.bind(text, params)).fetchnumpy()

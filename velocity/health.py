@@ -11,9 +11,9 @@ from datetime import date
 
 import duckdb
 
-from velocity import sales, sql
+from velocity import sales
 from velocity.errors import VelocityError
-from velocity.store import records
+from velocity.store import materialize, records
 
 
 @dataclass(frozen=True)
@@ -216,10 +216,8 @@ def analyse(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) -> dic
             )
         as_of = latest
     params = {"as_of": as_of}
-    con.execute(
-        "create or replace temp table order_health as " + sql.load("order_health"),
-        sql.bind(sql.load("order_health"), params),
-    )
+    materialize(con, "order_claims", params)
+    materialize(con, "order_health", params)
     counted = {r["name"]: r for r in records(con, "health_from_orders", params)} if has_orders else {}
     reported = {r["metric"]: r for r in records(con, "health_reported", params)}
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from velocity import sql
 from velocity.errors import ExitCode, VelocityError
-from velocity.store import one, records
+from velocity.store import materialize, one, records
 
 WINDOW = 28
 MIN_SEGMENT = 3  # days on each side of a change point
@@ -75,14 +75,14 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> date:
     return latest
 
 
-def register_sales_lines(con: duckdb.DuckDBPyConnection, as_of: date, *, materialize: bool = True) -> None:
+def register_sales_lines(con: duckdb.DuckDBPyConnection, as_of: date, *, copy: bool = True) -> None:
     """sales_lines, bound to this as-of, for the relations that read it: a table when several read it, a
     view when one query reads it once (no copy of a million lines)."""
-    text = sql.load("sales_lines")
-    if materialize:
-        con.execute("create or replace temp table sales_lines as " + text, {"as_of": as_of})
+    if copy:
+        materialize(con, "sales_lines", {"as_of": as_of})
     else:  # a view cannot keep a parameter: the as-of day (a date, so no quoting issue) is written into it
-        con.execute("create or replace temp view sales_lines as " + text.replace("$as_of", f"DATE '{as_of}'"))
+        text = sql.load("sales_lines").replace("$as_of", f"DATE '{as_of}'")
+        con.execute("create or replace temp view sales_lines as " + text)
 
 
 def _money(x) -> float | None:

@@ -38,6 +38,13 @@ def records(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
     return [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
 
 
+def materialize(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
+    """The named query as a temp table of the same name, its $parameters bound: for a relation that other
+    queries read, computed once."""
+    text = sql.load(name)
+    con.execute(f"create or replace temp table {name} as " + text, sql.bind(text, params or {}))
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     row = one(con, "select value from velocity_meta where key = 'schema_version'")
     return int(row[0]) if row else 0
