@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from velocity import store
+from velocity.api import Velocity
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -22,9 +23,15 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def con(db: Path):
+    """A fresh store, open for writing (velocity.store.Store)."""
     connection = store.connect(db)
     yield connection
     connection.close()
+
+
+def ask(con) -> Velocity:
+    """The answers (velocity.api) on an open store."""
+    return Velocity(con)
 
 
 def need_shared() -> None:

@@ -10,7 +10,7 @@ import json
 from datetime import date
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ask
 from test_merge import line, write
 
 from velocity import contacts, ingest
@@ -156,9 +156,8 @@ def _by_id(result: dict) -> dict[str, dict]:
 
 
 def test_every_reason_and_the_notes(shop):
-    r = contacts.analyse(
-        shop, as_of=AS_OF, opted_out=["buyer2@marketplace.amazon.co.uk"], include_excluded=True
-    )
+    r = ask(shop).contacts(as_of=AS_OF, opted_out=["buyer2@marketplace.amazon.co.uk"], include_excluded=True
+    ).data
     rows = _by_id(r)
     assert len(rows) == len(ORDERS)  # one row per order, not per item
     want = {
@@ -196,7 +195,7 @@ def test_every_reason_and_the_notes(shop):
 
 
 def test_each_delivery_basis(shop):
-    rows = _by_id(contacts.analyse(shop, as_of=AS_OF, include_excluded=True))
+    rows = _by_id(ask(shop).contacts(as_of=AS_OF, include_excluded=True).data)
     report = rows["202-0000001-0000001"]  # Order Report: 3-5 Nov
     assert (report["delivery_basis"], report["window_opens"], report["window_closes"]) == (
         "estimated",
@@ -215,7 +214,7 @@ def test_each_delivery_basis(shop):
         "2026-10-25",
         "2026-10-27",
     )
-    moved = _by_id(contacts.analyse(shop, as_of=AS_OF, transit={"mfn": (4, 9)}, include_excluded=True))
+    moved = _by_id(ask(shop).contacts(as_of=AS_OF, transit={"mfn": (4, 9)}, include_excluded=True).data)
     assert moved["202-0000003-0000003"]["delivery_date"] == "2026-10-29"
     assert moved["202-0000001-0000001"]["window_opens"] == "2026-11-08"  # an estimate is not overridden
 
@@ -225,22 +224,22 @@ def test_window_first_and_last_days(shop):
     oid = "202-0000003-0000003"
 
     def reason(day):
-        return _by_id(contacts.analyse(shop, as_of=day, include_excluded=True))[oid]["reason"]
+        return _by_id(ask(shop).contacts(as_of=day, include_excluded=True).data)[oid]["reason"]
 
     assert reason(date(2026, 10, 26)) == "not_open_yet"
     assert reason(date(2026, 10, 27)) is None
     assert reason(date(2026, 11, 24)) is None
     assert reason(date(2026, 11, 25)) == "window_closed"
-    last = _by_id(contacts.analyse(shop, as_of=date(2026, 11, 24)))[oid]
+    last = _by_id(ask(shop).contacts(as_of=date(2026, 11, 24)).data)[oid]
     assert last["days_left"] == 0
 
 
 def test_request_log_asks_once_and_survives_reimport(shop, tmp_path):
-    first = contacts.analyse(shop, as_of=AS_OF)
+    first = ask(shop).contacts(as_of=AS_OF).data
     listed = [(r["order_id"], AS_OF) for r in first["rows"]]
     assert contacts.mark_sent(shop, listed, "mark_sent") == len(listed)
     assert contacts.mark_sent(shop, listed, "mark_sent") == 0  # once per order, ever
-    again = contacts.analyse(shop, as_of=AS_OF, include_excluded=True)
+    again = ask(shop).contacts(as_of=AS_OF, include_excluded=True).data
     assert again["summary"]["eligible"] == 0
     assert {r["reason"] for r in again["rows"] if r["order_id"] in dict(listed)} == {"already_requested"}
     # a newer download of the same orders changes nothing in the log
@@ -253,7 +252,7 @@ def test_request_log_asks_once_and_survives_reimport(shop, tmp_path):
     log = shop.execute("select count(*), min(requested_on) from feedback_requests").fetchone()
     assert log == (len(listed) + 1, date(2026, 11, 10))
     # an earlier as-of does not see requests made after it
-    before = _by_id(contacts.analyse(shop, as_of=date(2026, 11, 9), include_excluded=True))
+    before = _by_id(ask(shop).contacts(as_of=date(2026, 11, 9), include_excluded=True).data)
     assert before["202-0000011-0000011"]["reason"] != "already_requested"
 
 
@@ -281,7 +280,7 @@ def test_do_not_contact_file(tmp_path):
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_escaped(shop):
-    rows = contacts.analyse(shop, as_of=AS_OF, include_excluded=True)["rows"]
+    rows = ask(shop).contacts(as_of=AS_OF, include_excluded=True).data["rows"]
     parsed = list(csv.DictReader(io.StringIO(contacts.to_csv(rows))))
     assert list(parsed[0]) == list(contacts.COLUMNS)
     by_id = {r["order_id"]: r for r in parsed}
@@ -309,7 +308,7 @@ def test_message_follows_the_rules():
 
 
 def test_json_shape(shop):
-    data = json.loads(json.dumps(contacts.analyse(shop, as_of=AS_OF), default=str))
+    data = json.loads(json.dumps(ask(shop).contacts(as_of=AS_OF).data, default=str))
     assert set(data) >= {"as_of", "rows", "summary"}
     assert all(list(r) == list(contacts.COLUMNS) for r in data["rows"])
 
@@ -318,11 +317,11 @@ def test_daily_message_cap_is_noted(tmp_path, con):
     """700 eligible buyers and no orders in the last week: Amazon's cap (about 5 x daily orders + 600)
     is 600 today, and the summary says to spread the requests."""
     lines = [
-        line(f"202-{n:07d}-0000001", "SKU-A", _at("10-21"), "Shipped", "9.00", purchased=_at("10-20"))
+        line(f"202-{n:07d}-0000001", "SKU-A", _at("11-05"), "Shipped", "9.00", purchased=_at("10-20"))
         for n in range(700)
-    ]
+    ]  # downloaded on 5 Nov (the orders were last updated then): no orders since 20 Oct
     write(tmp_path / "orders.txt", *lines)
     assert ingest.import_paths(con, [tmp_path / "orders.txt"])[0].status == "imported"
-    r = contacts.analyse(con, as_of=date(2026, 11, 5))
+    r = ask(con).contacts(as_of=date(2026, 11, 5)).data
     assert r["summary"]["eligible"] == 700 and r["summary"]["daily_message_cap"] == 600
     assert any("about 600 a day" in n for n in r["notes"])

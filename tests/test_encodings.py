@@ -12,6 +12,7 @@ from test_cli import velocity
 from test_merge import HEADER, line
 
 from velocity import ingest
+from velocity.ingest import read
 
 FORMATS = FIXTURES / "formats"
 
@@ -38,7 +39,7 @@ def test_windows_1252_deep_in_a_utf8_looking_file(tmp_path, con):
     )
     path = tmp_path / "orders.txt"
     path.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode("cp1252"))
-    assert path.stat().st_size > ingest.HEAD_BYTES
+    assert path.stat().st_size > read.HEAD_BYTES
     [result] = ingest.import_paths(con, [path])
     assert result.status == "imported", result.error
     assert "read as Windows-1252" in result.notes

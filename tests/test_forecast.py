@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, need_olist
+from conftest import FIXTURES, ask, need_olist
 from test_merge import line, write
 
 from velocity import forecast, ingest, store
@@ -28,7 +28,7 @@ def demo_con(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo(demo_con):
-    return forecast.analyse(demo_con)
+    return ask(demo_con).forecast().data
 
 
 def _d(text: str) -> date:
@@ -70,6 +70,8 @@ def test_demo_story(demo):
         "cap_date": "2027-01-31",
         "held_amount": 12052.99,
         "held_amount_source": "settlements",
+        "settlement_held_amount": 12052.99,
+        "settlement_currency": "GBP",
     }
     assert demo["positive_since_hold"] == 27 and demo["positive_source"] == "rating_table"
     assert demo["feedback_needed"] == -(-demo["feedback_needed_default"]["orders"] // 10)
@@ -103,39 +105,44 @@ def test_milestones_come_in_order(demo):
 
 
 def test_no_future_sales_means_only_placed_orders(demo_con):
-    r = forecast.analyse(demo_con, future_sales=0)
+    r = ask(demo_con).forecast(future_sales=0).data
     assert all(d["positive_total"] == d["positive_existing"] for d in r["daily"])
     assert r["model"]["future_orders_source"] == "given"
-    later = forecast.analyse(demo_con, future_sales=60)
+    later = ask(demo_con).forecast(future_sales=60).data
     assert later["daily"][-1]["positive_total"]["p50"] > r["daily"][-1]["positive_total"]["p50"]
 
 
 def test_as_of_ignores_what_came_later(demo_con):
-    r = forecast.analyse(demo_con, as_of=date(2026, 11, 1))
+    r = ask(demo_con).forecast(as_of=date(2026, 11, 1)).data
     assert r["as_of"] == "2026-11-01"
     assert r["hold"]["start"] is None  # the reserve was posted on 2 Nov
     assert r["feedback_known_through"] == "2026-11-01"
-    assert r["daily"][0]["date"] == "2026-11-02" and len(r["daily"]) == 90
-    assert any("assume funds held from tomorrow" in n for n in r["notes"])
+    # no hold known yet: funds assumed held from the day after the data's end, capped 90 days later
+    assert r["daily"][0]["date"] == "2026-11-02" and r["hold"]["cap_date"] == "2027-01-31"
+    assert r["daily"][-1]["date"] == "2027-01-31"
 
 
 def test_given_feedback_target_and_one_already_reached(demo_con):
-    r = forecast.analyse(demo_con, feedback_needed=200)
+    r = ask(demo_con).forecast(feedback_needed=200).data
     assert r["feedback_needed"] == 200 and r["feedback_needed_source"] == "given"
-    low = forecast.analyse(demo_con, feedback_needed=20)
-    assert low["release"]["p90"] == low["as_of"]
-    assert any("already reach" in n for n in low["notes"])
+    low = ask(demo_con).forecast(feedback_needed=20).data
+    # 27 positives since the hold, by the Feedback Manager reading of 15 Nov: reached then, said once
+    assert low["target_reached"] == "2026-11-15"
+    assert low["release"] == {"p10": "2026-11-15", "p50": "2026-11-15", "p90": "2026-11-15"}
+    for m in low["milestones"]:
+        if m["positives"] <= 27:
+            assert m["p10"] == m["p50"] == m["p90"] == "2026-11-15", m
     with pytest.raises(VelocityError):
-        forecast.analyse(demo_con, feedback_needed=0)
+        ask(demo_con).forecast(feedback_needed=0).data
     with pytest.raises(VelocityError):
-        forecast.analyse(demo_con, policy="dd30")
+        ask(demo_con).forecast(policy="dd30").data
 
 
 def test_policies_release_the_money_held_now(demo_con):
     """With no sales to come, each policy releases exactly what it holds on the as-of day, by its rule."""
     held = {}
     for policy, days in (("dd7", None), ("dd14", None), ("sale14", 14), ("rolling7", 7), ("rolling28", 28)):
-        r = forecast.analyse(demo_con, policy=policy, future_sales=0)
+        r = ask(demo_con).forecast(policy=policy, future_sales=0).data
         money = r["money"]["held_now"]
         held[policy] = money
         last = r["daily"][-1]["released_amount"]
@@ -150,7 +157,7 @@ def test_policies_release_the_money_held_now(demo_con):
         assert not before or before[-1]["released_amount"]["p50"] < money
     assert held["dd14"] > held["dd7"]  # a longer wait holds more
     assert held["rolling28"] > held["rolling7"]
-    review = forecast.analyse(demo_con, future_sales=0)
+    review = ask(demo_con).forecast(future_sales=0).data
     assert review["daily"][-1]["released_amount"]["p50"] == pytest.approx(12052.99)
 
 
@@ -185,12 +192,15 @@ def test_feedback_rows_source_counts_positives_since_the_hold(tmp_path, con):
     fb = [(i, 6, 2 if i % 50 == 0 else 5) for i in range(0, 400, 10)]  # every tenth order, 6 days later
     _, when = _seller(tmp_path, con, 40, 10, fb)
     hold = date(2026, 11, 1)
-    r = forecast.analyse(con, hold_date=hold)
+    r = ask(con).forecast(hold_date=hold).data
     assert r["positive_source"] == "feedback_rows" and r["hold"]["source"] == "given"
+    # the default as-of is the latest date in the data: the last feedback, six days after the last order
     seen = [(when[i] + timedelta(days=6), s) for i, _, s in fb]
-    want = sum(1 for d, s in seen if s >= 4 and hold <= d <= date(2026, 11, 15))
+    assert r["as_of"] == r["data_through"] == max(d for d, _ in seen).isoformat()
+    assert r["orders_through"] == "2026-11-15"
+    want = sum(1 for d, s in seen if s >= 4 and hold <= d)
     assert r["positive_since_hold"] == want
-    assert r["model"]["feedback_used"] == sum(d <= date(2026, 11, 15) for d, _ in seen)
+    assert r["model"]["feedback_used"] == len(seen)
     assert r["hold"]["held_amount_source"] == "sales"
     assert r["hold"]["held_amount"] == pytest.approx(20.0 * 10 * 15)  # 1-15 Nov, 10 orders of 20.00 a day
     assert r["model"]["lag_basis"] == "purchase"  # no delivery estimates: purchase + assumed transit
@@ -198,37 +208,14 @@ def test_feedback_rows_source_counts_positives_since_the_hold(tmp_path, con):
 
 def test_only_low_star_rows_fall_back_to_priors(tmp_path, con):
     _seller(tmp_path, con, 20, 5, [(3, 5, 2), (8, 4, 1)])
-    r = forecast.analyse(con)
+    r = ask(con).forecast().data
     assert r["positive_source"] == "none"
     assert any("rests on priors" in n for n in r["notes"])
 
 
-def test_request_window_edges():
-    """Eligible from earliest delivery + 5 to latest delivery + 30, both days included; shipped; no feedback;
-    not asked before."""
-    n = 6
-    h = forecast.History(
-        purchase=np.zeros(n, int),
-        earliest=np.full(n, 2),
-        latest=np.full(n, 5),
-        estimated=np.ones(n, bool),
-        shipped=np.array([True, True, True, True, False, True]),
-        value=np.ones(n),
-        feedback=np.array([-1, -1, -1, -1, -1, 9]),
-        rating=np.array([0, 0, 0, 0, 0, 5]),
-        requested_on=np.array([-1, -1, -1, 3, -1, -1]),
-        refunded=np.zeros(n, bool),
-        count=np.ones(n, int),
-    )
-    assert not forecast.eligible_now(h, 6).any()
-    assert forecast.eligible_now(h, 7).tolist() == [True, True, True, False, False, False]
-    assert forecast.eligible_now(h, 35)[:3].all()
-    assert not forecast.eligible_now(h, 36).any()
-
-
 def test_backtest_refuses_counts_only(demo_con):
     with pytest.raises(VelocityError, match="per-order feedback rows"):
-        forecast.backtest(demo_con)
+        ask(demo_con).backtest().data
 
 
 # --- real timing: Olist -----------------------------------------------------------------------------------
@@ -252,14 +239,14 @@ def test_backtest_on_olist_timing(olist_con):
     review data covers (surveys created after it are missing, which would look like feedback that never
     came). The 80% bands must hold the actual count at least two times in three and not be uselessly wide;
     the exact figures are in the README (tests/golden/backtest_olist.txt)."""
-    r = forecast.backtest(olist_con, as_of=OLIST_AS_OF)
+    r = ask(olist_con).backtest( as_of=OLIST_AS_OF).data
     assert [h["horizon_days"] for h in r["horizons"]] == [7, 14, 30]
     for h in r["horizons"]:
         assert h["cutoffs"] >= 70
         assert 0.65 <= h["coverage_80"] <= 0.95, h
         assert h["below_band"] + h["above_band"] == pytest.approx(1 - h["coverage_80"], abs=1e-3)
         assert h["mean_abs_error"] < 0.25 * h["mean_actual"]
-    assert forecast.analyse(olist_con)["model"]["positive_share"] == pytest.approx(0.77, abs=0.02)
+    assert ask(olist_con).forecast().data["model"]["positive_share"] == pytest.approx(0.77, abs=0.02)
 
 
 def test_response_rate_comes_from_the_request_log_once_it_is_long_enough(tmp_path, con):
@@ -279,9 +266,9 @@ def test_response_rate_comes_from_the_request_log_once_it_is_long_enough(tmp_pat
     (tmp_path / "more_feedback.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert ingest.import_paths(con, [tmp_path / "more_feedback.txt"])[0].status == "imported"
     contacts.mark_sent(con, [(ids[i], max(request_day, when[i])) for i in asked[:20]], "file")
-    few = forecast.analyse(con, draws=500)["what_if"]["response"]
+    few = ask(con).forecast(draws=500).data["what_if"]["response"]
     assert few["source"] == "prior" and few["mean"] == 0.07
     contacts.mark_sent(con, [(ids[i], max(request_day, when[i])) for i in asked[20:]], "file")
-    got = forecast.analyse(con, draws=500)["what_if"]["response"]
+    got = ask(con).forecast(draws=500).data["what_if"]["response"]
     assert got["source"] == "request_log" and got["requests_used"] >= 30
     assert 0.12 < got["mean"] < 0.3, got

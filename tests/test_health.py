@@ -6,22 +6,26 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import FIXTURES, SAMPLES
+from conftest import FIXTURES, SAMPLES, ask
 from test_merge import line, write
 
 from velocity import health, ingest
+from velocity.store import refresh_orders
 
 AS_OF = date(2026, 11, 15)
 
 
-def _orders(tmp_path, con, days_ago: list[int], status: str = "Shipped"):
-    """One UK order per entry, purchased at noon UTC that many days before AS_OF."""
+def _orders(tmp_path, con, days_ago: list[int], status: str = "Shipped", updated_on: date | None = None):
+    """One UK order per entry, purchased at noon UTC that many days before AS_OF; last updated the same day
+    (cancelled: later that day), or on updated_on (the download is at least that recent)."""
     rows = []
     for i, ago in enumerate(days_ago, start=1):
         when = f"{AS_OF - timedelta(days=ago)}T12:00:00+00:00"
         updated = (
             when if status == "Shipped" else f"{AS_OF - timedelta(days=ago)}T18:00:00+00:00"
         )  # a later change
+        if updated_on is not None:
+            updated = f"{updated_on}T20:00:00+00:00"
         rows.append(line(f"202-{i:07d}-{i:07d}", "S1", updated, status, purchased=when))
     ingest.import_paths(con, [write(tmp_path / f"orders_{status}_{len(days_ago)}.txt", *rows)])
 
@@ -48,7 +52,8 @@ def test_known_defect_counts(tmp_path, con):
                ('9', 2, 1, 'Refund', '202-0000004-0000004', -10, '2026-11-12'),
                ('9', 3, 1, 'Refund', '202-0000005-0000005', -10, '2026-11-12')"""
     )
-    r = health.analyse(con, as_of=AS_OF)
+    refresh_orders(con, None)  # rows written by hand, not by an import: rebuild the order table
+    r = ask(con).health(as_of=AS_OF).data
     expected = {
         "order_defect_rate": (3, 50),
         "negative_feedback_rate": (2, 50),
@@ -70,21 +75,27 @@ def test_known_defect_counts(tmp_path, con):
 
 
 def test_sixty_day_window_edges(tmp_path, con):
-    _orders(tmp_path, con, [59, 60])  # 59 days ago: inside (60 local days end on AS_OF); 60: outside
+    _orders(tmp_path, con, [59, 60], updated_on=AS_OF)  # 59 days ago: inside the 60 days to AS_OF; 60: outside
     con.execute(
         """insert into feedback (order_id, feedback_date, rating, date_format) values
-        ('202-0000001-0000001', '2026-11-01', 1, 'iso'), ('202-0000002-0000002', '2026-11-01', 1, 'iso')"""
+        ('202-0000001-0000001', '2026-11-15', 1, 'iso'), ('202-0000002-0000002', '2026-11-16', 1, 'iso')"""
     )
-    odr = _metric(health.analyse(con, as_of=AS_OF), "order_defect_rate")
+    refresh_orders(con, None)
+    odr = _metric(ask(con).health(as_of=AS_OF).data, "order_defect_rate")
     assert (odr["numerator"], odr["denominator"]) == (1, 1)
-    # a day later the first one falls out too
-    odr = _metric(health.analyse(con, as_of=AS_OF + timedelta(days=1)), "order_defect_rate")
+    # a download a day later: the first one falls out too
+    _orders(tmp_path, con, [59, 60], updated_on=AS_OF + timedelta(days=1))
+    odr = _metric(ask(con).health(as_of=AS_OF + timedelta(days=1)).data, "order_defect_rate")
     assert (odr["numerator"], odr["denominator"], odr["status"]) == (0, 0, "no_data")
+    # the windows end on the last day the order downloads cover, not on a later as-of date
+    later = ask(con).health(as_of=AS_OF + timedelta(days=30)).data
+    assert (later["data_through"], later["orders_through"]) == ("2026-11-16", "2026-11-16")
+    assert _metric(later, "order_defect_rate")["denominator"] == 0
 
 
 def test_no_orders_in_the_window_is_no_data_not_zero(tmp_path, con):
-    _orders(tmp_path, con, [20, 21])  # nothing in the last 7 days
-    cancel = _metric(health.analyse(con, as_of=AS_OF), "pre_fulfillment_cancel_rate")
+    _orders(tmp_path, con, [20, 21], updated_on=AS_OF)  # downloaded on AS_OF: nothing in its last 7 days
+    cancel = _metric(ask(con).health(as_of=AS_OF).data, "pre_fulfillment_cancel_rate")
     assert (cancel["rate"], cancel["status"], cancel["denominator"]) == (None, "no_data", 0)
     assert "no orders in the 7 days" in cancel["source"]
 
@@ -92,7 +103,7 @@ def test_no_orders_in_the_window_is_no_data_not_zero(tmp_path, con):
 def test_cancel_rate_is_an_upper_bound_without_the_buyer_flag(tmp_path, con):
     _orders(tmp_path, con, [1, 2, 3, 4, 5])
     _orders(tmp_path, con, [1], status="Cancelled")  # order id 1 again: now cancelled (later last-updated)
-    cancel = _metric(health.analyse(con, as_of=AS_OF), "pre_fulfillment_cancel_rate")
+    cancel = _metric(ask(con).health(as_of=AS_OF).data, "pre_fulfillment_cancel_rate")
     assert (cancel["numerator"], cancel["denominator"], cancel["exact"], cancel["status"]) == (
         1,
         5,
@@ -100,13 +111,13 @@ def test_cancel_rate_is_an_upper_bound_without_the_buyer_flag(tmp_path, con):
         "at_risk",
     )
     # an inexact breach is evidence, not the verdict
-    assert health.analyse(con, as_of=AS_OF)["verdict"]["likely_reason"] != "performance"
+    assert ask(con).health(as_of=AS_OF).data["verdict"]["likely_reason"] != "performance"
 
 
 @pytest.mark.parametrize("name", ["account_health__full.json", "account_health__airbyte.json"])
 def test_account_health_report_is_authoritative(con, name):
     ingest.import_paths(con, [FIXTURES / "formats" / name])
-    r = health.analyse(con, as_of=date(2026, 12, 31))
+    r = ask(con).health(as_of=date(2026, 12, 31)).data
     odr = _metric(r, "order_defect_rate")
     assert odr["source"].startswith("account-health report")
     assert odr["rate"] is not None
@@ -119,7 +130,7 @@ def test_shared_sample_account_health(con):
     if not SAMPLES.is_dir():
         pytest.skip(f"the shared samples are not at {SAMPLES}")
     ingest.import_paths(con, [SAMPLES / "seller_performance__airbyte_fixture.json"])
-    r = health.analyse(con)
+    r = ask(con).health().data
     late = _metric(r, "late_shipment_rate")
     assert (late["rate"], late["numerator"], late["status"]) == (0.01, 1, "good")
     assert r["as_of"] == "2026-07-24"
@@ -169,7 +180,7 @@ def test_demo_verdict_is_velocity(tmp_path):
 
     con = store.connect(tmp_path / "v.duckdb")
     ingest.import_paths(con, [FIXTURES / "demo"])
-    r = health.analyse(con)
+    r = ask(con).health().data
     con.close()
     assert r["verdict"]["likely_reason"] == "velocity"
     assert set(_metric(r, "order_defect_rate")) >= {

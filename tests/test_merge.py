@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import snapshot
 
 from velocity import ingest
+from velocity.ingest import read
 
 HEADER = (
     "amazon-order-id\tmerchant-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\t"
@@ -172,7 +173,7 @@ def test_same_size_same_ends_different_middle_is_read(tmp_path, con):
     changed[middle] = changed[middle].replace("2026-10-01T11:00:00+00:00", "2026-10-02T11:00:00+00:00")
     b = write(tmp_path / "b.txt", *changed)
     assert a.stat().st_size == b.stat().st_size
-    assert ingest._quick_key(a) == ingest._quick_key(b)
+    assert read.quick_key(a) == read.quick_key(b)
     ingest.import_paths(con, [a])
     [result] = ingest.import_paths(con, [b])
     assert (result.status, result.updated, result.unchanged) == ("imported", 1, len(rows) - 1)

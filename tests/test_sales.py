@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, SHARED, ask
 from test_merge import HEADER, line, write
 
 from velocity import ingest, sales
@@ -22,7 +22,7 @@ def demo_result(tmp_path_factory):
 
     con = store.connect(tmp_path_factory.mktemp("demo") / "v.duckdb")
     ingest.import_paths(con, [FIXTURES / "demo"])
-    yield sales.analyse(con)
+    yield ask(con).sales().data
     con.close()
 
 
@@ -93,7 +93,8 @@ def test_demo_trigger_and_contract(demo_result):
         "ratio",
         "positive_feedback_28d",
     }
-    assert t["date"] == "2026-11-02"
+    # the 28 days before the hold: 5 Oct - 1 Nov (the hold began on 2 Nov)
+    assert (t["first"], t["date"], t["window"]) == ("2026-10-05", "2026-11-01", "before_hold")
     assert t["ratio"] > 3 and t["ratio"] == pytest.approx(t["sales_28d"] / t["baseline"], abs=0.01)
     assert 0 <= t["positive_feedback_rate_28d"] <= 1
     assert set(r["hold"]) >= {"start", "source", "held_amount"}
@@ -121,7 +122,7 @@ def test_positive_feedback_from_report_rows_without_a_reading(tmp_path):
     con = store.connect(tmp_path / "v.duckdb")
     ingest.import_paths(con, [FIXTURES / "demo"])
     con.execute("delete from feedback_ratings")
-    t = sales.analyse(con)["trigger"]
+    t = ask(con).sales().data["trigger"]
     con.close()
     assert (t["positive_feedback_28d"], t["positive_feedback_source"], t["positive_feedback_read_on"]) == (
         3,
@@ -178,7 +179,7 @@ def test_days_without_orders_are_zeros_and_as_of_cuts(tmp_path, con):
         ],
     )
     ingest.import_paths(con, [path])
-    r = sales.analyse(con, as_of=date(2026, 10, 6))
+    r = ask(con).sales( as_of=date(2026, 10, 6)).data
     assert [d["date"] for d in r["daily"]] == [f"2026-10-0{i}" for i in range(1, 7)]
     assert [d["sales"] for d in r["daily"]] == [10.0, 0.0, 0.0, 0.0, 20.0, 0.0]
     assert r["daily"][-1]["sales_28d"] == 30.0
@@ -217,7 +218,7 @@ def test_local_day_and_exclusions(tmp_path, con):
         ],
     )
     ingest.import_paths(con, [path])
-    r = sales.analyse(con)
+    r = ask(con).sales().data
     [day] = r["daily"]
     assert (day["date"], day["orders"], day["sales"], day["unpriced_orders"]) == ("2026-07-02", 2, 10.0, 1)
     assert any("1 pending orders have no price" in n for n in r["notes"])
@@ -251,13 +252,13 @@ def test_currencies_are_never_added(tmp_path, con):
         for i in range(10)
     ]
     ingest.import_paths(con, [orders(tmp_path / "o.txt", rows)])
-    gbp = sales.analyse(con)
+    gbp = ask(con).sales().data
     assert gbp["currency"] == "GBP" and sum(d["sales"] for d in gbp["daily"]) == 300.0
     assert any("also sells in EUR (DE)" in n for n in gbp["notes"])
-    eur = sales.analyse(con, currency="eur")
+    eur = ask(con).sales( currency="eur").data
     assert eur["currency"] == "EUR" and sum(d["sales"] for d in eur["daily"]) == 70.0
     with pytest.raises(VelocityError, match="no sales in USD"):
-        sales.analyse(con, currency="USD")
+        ask(con).sales( currency="USD").data
 
 
 def test_hold_without_a_rise_is_not_velocity(tmp_path, con):
@@ -275,7 +276,7 @@ def test_hold_without_a_rise_is_not_velocity(tmp_path, con):
         for i in range(56)
     ]
     ingest.import_paths(con, [orders(tmp_path / "o.txt", rows)])
-    r = sales.analyse(con, hold_date=date(2026, 10, 25))
+    r = ask(con).sales( hold_date=date(2026, 10, 25)).data
     assert r["hold"]["source"] == "given" and r["hold"]["start"] == "2026-10-25"
     assert r["verdict"] == "hold_without_rise"
     assert r["trigger"]["rise_start"] is None
@@ -313,7 +314,7 @@ def test_online_retail_autumn_2011_rise(tmp_path, con):
     )
     [result] = ingest.import_paths(con, [out])
     assert result.status == "imported", result.error
-    r = sales.analyse(con)
+    r = ask(con).sales().data
     rise = date.fromisoformat(r["trigger"]["rise_start"])
     assert date(2011, 8, 15) <= rise <= date(2011, 11, 30), rise
     assert r["verdict"] == "rise_without_hold"

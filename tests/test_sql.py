@@ -1,15 +1,45 @@
-"""Every SQL file loads, and every staging relation runs against an empty input with exactly the parameters
-the importer binds, producing exactly its store table's columns (so SQL, Python and schema stay in step)."""
+"""The query tree: every file declares what it reads and its parameters; the loader refuses a broken graph at
+load; every relation runs on an empty store with exactly its parameters; each staging relation produces
+exactly its store table's columns (so SQL, Python and schema stay in step)."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
 import pytest
 
-from velocity import ingest, sql, store
+from velocity import sql
+from velocity.ingest.health_json import HEALTH_COLUMNS
+from velocity.ingest.merge import table_columns
 from velocity.kinds import KINDS
 
 PARAMS = {"marketplace": None, "date_format": "iso", "posted_date_format": "iso"}
 TARGETS = [(kind, target) for kind in KINDS.values() for target in kind.targets]
+ANSWER_VALUES = {
+    "as_of": date(2026, 11, 15),
+    "through": date(2026, 11, 15),
+    "orders_through": date(2026, 11, 15),
+    "first": date(2026, 10, 5),
+    "last": date(2026, 11, 1),
+    "currency": "GBP",
+    "marketplace": None,
+    "opted_out": [],
+    "soon": 7,
+    **{f"{c}_{e}": None for c in ("fba", "mfn") for e in ("edd", "ldd")},
+}
+
+
+def test_the_tree_shows_the_layers():
+    root = sql.queries_dir()
+    assert {p.name for p in root.iterdir() if p.is_dir()} >= {"reference", "staging", "orders", "answers", "migrations"}
+    assert all(n.startswith("stg_") for n in sql.names("staging"))
+    assert "orders" in sql.names("orders") and "order_windows" in sql.names("orders")
+    for name in sql.names():
+        rel = sql.relation(name)
+        assert rel.path.parent.name == rel.layer and rel.path.stem == name
 
 
 def test_bind_ignores_parameters_named_in_comments():
@@ -17,22 +47,73 @@ def test_bind_ignores_parameters_named_in_comments():
     assert sql.bind(text, {"as_of": 1, "currency": "GBP", "other": 2}) == {"currency": "GBP"}
 
 
-def test_loader_names_the_missing_file():
-    with pytest.raises(RuntimeError, match=r"no_such_relation\.sql"):
+def test_loader_names_the_missing_relation():
+    with pytest.raises(sql.SqlError, match="no_such_relation"):
         sql.load("no_such_relation")
 
 
-def test_every_relation_has_a_header_comment_and_ends_with_final():
-    for name in sql.names():
-        text = sql.load(name)
-        assert text.startswith("--"), name
-        if name != "macros":
-            assert "final" in text, name
+_FROM = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.I)
+_CTE = re.compile(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", re.I)
+_NOT_RELATIONS = {"unnest", "generate_series", "source", "lines", "select"}
+
+
+@pytest.mark.parametrize("name", sql.names())
+def test_declared_reads_are_what_the_sql_reads(name):
+    """Every relation a file's SQL reads is declared in its header, and every declared read is used."""
+    rel = sql.relation(name)
+    body = re.sub(r"--[^\n]*", "", rel.text)
+    ctes = {m.lower() for m in _CTE.findall(body)}
+    used = {m.lower() for m in _FROM.findall(body)} - ctes - _NOT_RELATIONS
+    assert used == set(rel.reads), f"{rel.path}: reads {sorted(used)}, declares {sorted(rel.reads)}"
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "queries"
+    for layer in sql.LAYERS:
+        (root / layer).mkdir(parents=True)
+    shutil.copytree(sql.queries_dir() / "migrations", root / "migrations")
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return root
+
+
+def test_loader_refuses_a_read_of_nothing(tmp_path):
+    root = _tree(tmp_path, {"answers/a.sql": "-- a\n-- reads: no_such_thing\n-- params: none\nselect 1"})
+    with pytest.raises(sql.SqlError, match=r"a\.sql: reads 'no_such_thing'"):
+        sql.build_catalog(root)
+
+
+def test_loader_refuses_a_cycle(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "answers/a.sql": "-- a\n-- reads: b\n-- params: none\nselect * from b",
+            "answers/b.sql": "-- b\n-- reads: a\n-- params: none\nselect * from a",
+        },
+    )
+    with pytest.raises(sql.SqlError, match="cycle"):
+        sql.build_catalog(root)
+
+
+def test_loader_refuses_undeclared_parameters_and_missing_headers(tmp_path):
+    root = _tree(tmp_path, {"answers/a.sql": "-- a\n-- reads: orders\n-- params: none\nselect $x from orders"})
+    with pytest.raises(sql.SqlError, match="declares params"):
+        sql.build_catalog(root)
+    root = _tree(tmp_path / "2", {"answers/b.sql": "-- b\nselect 1"})
+    with pytest.raises(sql.SqlError, match="must declare"):
+        sql.build_catalog(root)
+
+
+def test_composed_query_inlines_what_it_reads_in_order():
+    text = sql.query("forecast_groups", frozenset({"marketplaces", "transit_assumptions"}))
+    assert text.index("order_windows as (") < text.index("contact_list as (")
+    assert "from orders" in text  # the order table, read as the table it is
+    assert sql.params("forecast_groups") >= {"as_of", "through", "currency", "fba_edd"}
 
 
 def _empty_raw(con, kind):
     if kind.name == "account_health":
-        columns = ", ".join(f"{c} varchar" for c in ingest._HEALTH_COLUMNS)
+        columns = ", ".join(f"{c} varchar" for c in HEALTH_COLUMNS)
         con.execute(f"create or replace temp table raw_account_health ({columns})")
         return
     columns = ", ".join(f'null::varchar as "{c}"' for c in kind.columns)
@@ -42,85 +123,26 @@ def _empty_raw(con, kind):
 @pytest.mark.parametrize(("kind", "target"), TARGETS, ids=[f"{k.name}-{t.relation}" for k, t in TARGETS])
 def test_staging_relation_matches_its_table(con, kind, target):
     _empty_raw(con, kind)
-    text = sql.load(target.relation)
-    rel = con.execute(text, sql.bind(text, PARAMS))
+    rel = con.run(target.relation, PARAMS)
     produced = [d[0] for d in rel.description]
-    assert sorted(produced) == sorted(ingest._table_columns(con, target.table))
+    assert sorted(produced) == sorted(table_columns(con, target.table))
     for key in target.key:
         assert key in produced
 
 
-def test_sales_relations_run_on_an_empty_store(con):
-    from datetime import date
-
-    values = {
-        "as_of": date(2026, 11, 15),
-        "currency": "GBP",
-        "marketplace": None,
-        **{f"{c}_{e}": 1 for c in ("fba", "mfn") for e in ("edd", "ldd")},
-    }
-    store.materialize(con, "sales_lines", values)
-    store.materialize(con, "order_refunds", values)
-    for name in (
-        "daily_sales",
-        "sales_currencies",
-        "reserve_history",
-        "feedback_daily",
-        "rating_readings",
-        "latest_sale_date",
-        "order_refunds",
-        "forecast_orders",
-    ):
-        text = sql.load(name)
-        assert con.execute(text, sql.bind(text, values)).fetchall() in ([], [(None,)]), name
+def test_order_build_matches_the_order_table(con):
+    con.execute("create temp table touched_orders as select order_id from all_orders")
+    rel = con.run("orders", {})
+    assert [d[0] for d in rel.description] == table_columns(con, "orders")
 
 
-def test_health_relations_run_on_an_empty_store(con):
-    from datetime import date
-
-    values = {"as_of": date(2026, 11, 15)}
-    store.materialize(con, "order_claims", values)
-    store.materialize(con, "order_health", values)
-    rows = con.execute(
-        sql.load("health_from_orders"), sql.bind(sql.load("health_from_orders"), values)
-    ).fetchall()
-    assert {r[0] for r in rows} >= {"order_defect_rate", "pre_fulfillment_cancel_rate"}
-    assert all(r[2] == 0 for r in rows)  # no orders: every denominator is 0 (no data, not 0%)
-    assert (
-        con.execute(sql.load("health_reported"), sql.bind(sql.load("health_reported"), values)).fetchall()
-        == []
-    )
+@pytest.mark.parametrize("name", sql.names("orders") + sql.names("answers"))
+def test_every_relation_runs_on_an_empty_store(con, name):
+    con.execute("create or replace temp table touched_orders as select order_id from all_orders")
+    rows = con.run(name, ANSWER_VALUES).fetchall()
+    assert isinstance(rows, list)
 
 
-def test_report_relations_run_on_an_empty_store(con):
-    for name in (
-        "store_summary",
-        "feedback_mix",
-        "reserve_summary",
-        "imported_files_list",
-        "order_marketplaces",
-    ):
-        con.sql(sql.load(name)).fetchall()
-
-
-def test_contact_relations_run_on_an_empty_store(con):
-    from datetime import date
-
-    values = {
-        "as_of": date(2026, 11, 15),
-        "opted_out": [],
-        "all": True,
-        "soon": 7,
-        **{f"{c}_{e}": None for c in ("fba", "mfn") for e in ("edd", "ldd")},
-    }
-    for name in ("order_refunds", "order_claims", "contact_orders"):
-        store.materialize(con, name, values)
-    for name in ("contact_rows", "contact_counts", "known_order_ids", "delivery_estimates"):
-        text = sql.load(name)
-        assert con.execute(text, sql.bind(text, values)).fetchall() == [], name
-    transit = con.execute(sql.load("transit_assumptions")).fetchall()
-    codes = {r[0] for r in con.execute(sql.load("marketplaces")).fetchall()}
-    assert {(code, channel) for code, channel, *_ in transit} == {
-        (c, ch) for c in codes for ch in ("fba", "mfn")
-    }
-    assert all(0 < low <= high for _, _, low, high in transit)
+def test_every_kind_is_read_by_a_staging_relation():
+    staged = {t.relation for k in KINDS.values() for t in k.targets}
+    assert staged == set(sql.names("staging"))

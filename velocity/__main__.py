@@ -1,3 +1,3 @@
-from velocity.cli import main
+from velocity.cli import entry
 
-main()
+entry()

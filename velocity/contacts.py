@@ -1,7 +1,8 @@
 """Whom to ask for feedback today (``velocity contacts``), and the log of who has been asked.
 
-The list comes from SQL (queries/contact_orders: one row per order, eligible or excluded with a reason); the
-expected gain of asking comes from the forecast model (velocity.model). Returns plain data; never prints.
+The list comes from SQL (queries/answers/contact_list: one row per order, eligible or excluded with a reason,
+the rule the forecast's what-if reads too); the expected gain of asking comes from the forecast model
+(velocity.model). Returns plain data; never prints.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
 from velocity import forecast, model
+from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
-from velocity.sales import default_as_of
-from velocity.store import materialize, records
+from velocity.forecast.history import to_day, transit_params
+from velocity.store import Store, refresh_orders
 
 COLUMNS = (
     "order_id",
@@ -93,7 +94,7 @@ def _gains(
 
 
 def _row(r: dict, gain: float | None) -> dict:
-    out = {
+    return {
         "order_id": r["order_id"],
         "purchase_date": r["purchase_date"].isoformat(),
         "delivery_date": r["delivery_date"].isoformat(),
@@ -108,31 +109,39 @@ def _row(r: dict, gain: float | None) -> dict:
         "buyer_name": r["buyer_name"],
         "buyer_email": r["buyer_email"],
     }
-    return out
 
 
 def analyse(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    ctx: Context,
     *,
-    as_of: date | None = None,
     opted_out: list[str] | None = None,
     transit: dict[str, tuple[int, int]] | None = None,
     include_excluded: bool = False,
+    policy: str = "review",
+    feedback_needed: int | None = None,
     seed: int = 0,
 ) -> dict:
     """The orders that may be asked today with their request windows (the ``velocity contacts --format
     json`` contract), window closing soonest first, then the largest expected gain; with include_excluded
-    every other order too, with its reason. A summary counts every reason either way."""
-    as_of = as_of or default_as_of(con)
-    params = {"as_of": as_of, "opted_out": opted_out or [], **forecast.transit_params(transit)}
-    materialize(con, "order_refunds", params)
-    materialize(con, "order_claims", params)
-    materialize(con, "contact_orders", params)
-    rows = records(con, "contact_rows", {"all": include_excluded})
-    counts = {r["reason"]: r for r in records(con, "contact_counts", {"as_of": as_of, "soon": SOON})}
+    every other order too, with its reason. A summary counts every reason either way and quotes the
+    forecast (its policy and target) without and with asking."""
+    opted_out = opted_out or []
+    params = ctx.params(opted_out=opted_out, **transit_params(transit))
+    if not ctx.currency_given:
+        params["currency"] = None  # the list holds every currency unless one was asked for
+    store.materialize("contact_list", params)
+    try:
+        where = "" if include_excluded else " where status = 'eligible'"
+        rel = store.execute("select * from contact_list" + where + " order by order_id")
+        names = [d[0] for d in rel.description]
+        rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
+        counts = {r["reason"]: r for r in store.records("contact_counts", {"as_of": ctx.as_of, "soon": SOON})}
+    finally:
+        store.forget("contact_list")
     eligible = [r for r in rows if r["status"] == "eligible"]
-    notes: list[str] = []
-    pace = records(con, "contact_pace", {"as_of": as_of})[0]["orders_per_day"]
+    notes: list[str] = list(ctx.notes)
+    pace = store.record("contact_pace", {"through": ctx.orders_through})["orders_per_day"]
     cap = int(5 * float(pace) + 600)
     if len(eligible) > cap:
         notes.append(
@@ -140,17 +149,22 @@ def analyse(
             f"{cap:,} today, the rest tomorrow"
         )
     # one forecast: its model gives the gains, its what-if (asking exactly these orders) the release effect
-    effect = forecast.run(con, as_of=as_of, transit=transit, asked=len(eligible), seed=seed)
+    effect = forecast.run(
+        store,
+        ctx,
+        policy=policy,
+        feedback_needed=feedback_needed,
+        transit=transit,
+        opted_out=opted_out,
+        seed=seed,
+    )
     post, response = effect.posterior, effect.response
     if effect.result["positive_source"] == "none":
         notes.append("no positive feedback is known: expected gains rest on priors")
-    today = forecast.to_day(as_of)
-    age = np.array([today - forecast.to_day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
+    today = to_day(ctx.as_of)
+    age = np.array([today - to_day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
     span = np.array(
-        [
-            forecast.to_day(r["purchase_date"]) + model.WINDOW - forecast.to_day(r["earliest_delivery"])
-            for r in eligible
-        ],
+        [to_day(r["purchase_date"]) + model.WINDOW - to_day(r["earliest_delivery"]) for r in eligible],
         dtype=np.int64,
     )
     gains, per_draw = (
@@ -163,8 +177,9 @@ def analyse(
     listed.sort(key=lambda r: (r["days_left"], -r["expected_gain"], r["order_id"]))
     excluded = [_row(r, None) for r in rows if r["status"] != "eligible"]
     excluded.sort(key=lambda r: (REASONS.index(r["reason"]), r["purchase_date"], r["order_id"]))
+    f = effect.result
     return {
-        "as_of": as_of.isoformat(),
+        **ctx.as_dict(),
         "rows": listed + excluded,
         "summary": {
             "eligible": len(listed),
@@ -176,9 +191,13 @@ def analyse(
                 "p50": round(float(expected[1]), 1),
                 "p90": round(float(expected[2]), 1),
             },
-            "release_without_asking": effect.result["release"],
-            "release_if_all_asked": effect.result["what_if"]["release"],
-            "policy": effect.result["policy"],
+            "policy": f["policy"],
+            "feedback_needed": f["feedback_needed"],
+            "positive_since_hold": f["positive_since_hold"],
+            "target_reached": f["target_reached"],
+            "release_without_asking": f["feedback_release"] if f["policy"] == "review" else f["release"],
+            "release_if_all_asked": f["what_if"]["release"],
+            "forecast_orders_contacted": f["what_if"]["orders_contacted"],
             "response": {k: response[k] for k in ("mean", "source", "requests_used")},
         },
         "notes": notes,
@@ -229,12 +248,14 @@ def message(row: dict | None = None, seller: str = "[your shop name]") -> str:
 # --- the request log ----------------------------------------------------------------------------------------
 
 
-def mark_sent(con: duckdb.DuckDBPyConnection, requests: list[tuple[str, date]], source: str) -> int:
+def mark_sent(store: Store, requests: list[tuple[str, date]], source: str) -> int:
     """Record (order id, day asked) pairs - one request per order, ever: an order already in the log keeps
-    its first date. All or nothing. Returns how many orders were new to the log."""
+    its first date. All or nothing, the order table updated with it. Returns how many orders were new to
+    the log."""
     if not requests:
         return 0
     now = datetime.now(UTC)
+    con = store.con
     con.begin()
     try:
         before = con.execute("select count(*) from feedback_requests").fetchone()[0]
@@ -249,6 +270,7 @@ def mark_sent(con: duckdb.DuckDBPyConnection, requests: list[tuple[str, date]], 
                 },
             )
         after = con.execute("select count(*) from feedback_requests").fetchone()[0]
+        refresh_orders(store, sorted({o for o, _ in requests}))
         con.commit()
     except BaseException:
         con.rollback()
@@ -287,13 +309,13 @@ def read_requests(path: Path, default_day: date) -> list[tuple[str, date]]:
     return out
 
 
-def record_requests(con: duckdb.DuckDBPyConnection, path: Path, default_day: date) -> dict:
+def record_requests(store: Store, path: Path, default_day: date) -> dict:
     """Record the requests listed in a file (all or nothing): how many orders, how many new to the log, and
     how many the store does not know (recorded all the same: their exports may come later)."""
     wanted = read_requests(path, default_day)
     if not wanted:
         raise VelocityError(f"{path}: no order ids in it", "one order id a line")
-    known = {r["order_id"] for r in records(con, "known_order_ids")}
+    known = {r["order_id"] for r in store.records("known_order_ids")}
     unique = {o for o, _ in wanted}
-    new = mark_sent(con, wanted, "file")
+    new = mark_sent(store, wanted, "file")
     return {"orders": len(unique), "new": new, "unknown": len(unique - known)}

@@ -1,7 +1,7 @@
 """Account health the way Seller Central defines it, from the exports, and the likely reason for a review.
 
-Counts come from SQL (queries/order_health, health_from_orders, health_reported); the account-health report
-is authoritative for a metric when it was imported. Returns plain data; never prints.
+Counts come from the order table (queries/answers/health_from_orders) and the account-health report
+(health_reported), which is authoritative for a metric when it was imported. Returns plain data; never prints.
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
-
 from velocity import sales
+from velocity.context import Context
 from velocity.errors import VelocityError
-from velocity.store import materialize, records
+from velocity.store import Store
 
 
 @dataclass(frozen=True)
@@ -198,28 +197,28 @@ def _from_orders(metric: Metric, counted: dict[str, dict]) -> dict | None:
         "condition": metric.condition,
         "window_days": int(row["window_days"]),
         "exact": exact,
-        "source": source if denominator else f"no orders in the {row['window_days']} days to the as-of date",
+        "source": source if denominator else f"no orders in the {row['window_days']} days to the data's last day",
     }
 
 
-def analyse(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) -> dict:
-    """The metrics and the likely reason for a review, as plain data (the ``velocity health --json`` contract)."""
-    has_orders = con.execute("select exists (select 1 from all_orders)").fetchall()[0][0]
-    if as_of is None:
-        as_of = sales.default_as_of(con) if has_orders else None
-    if as_of is None:
-        latest = con.execute("select max(date_to)::date from account_health").fetchall()[0][0]
+def analyse(store: Store, ctx: Context | None, *, as_of: date | None = None) -> dict:
+    """The metrics and the likely reason for a review, as plain data (the ``velocity health --json``
+    contract). Counted over the windows ending on the day the data runs through; without orders (ctx None),
+    from the account-health report alone, as of its latest day unless as_of is given."""
+    if ctx is not None:
+        as_of, through, orders_through = ctx.as_of, ctx.data_through, ctx.orders_through
+    else:
+        latest = store.one("select max(date_to)::date from account_health")[0]
         if latest is None:
             raise VelocityError(
                 "the store has neither orders nor an account-health report",
                 "import your All Orders report (and Feedback, settlements, Returns) first: velocity import FOLDER",
             )
-        as_of = latest
-    params = {"as_of": as_of}
-    materialize(con, "order_claims", params)
-    materialize(con, "order_health", params)
-    counted = {r["name"]: r for r in records(con, "health_from_orders", params)} if has_orders else {}
-    reported = {r["metric"]: r for r in records(con, "health_reported", params)}
+        as_of = as_of or latest
+        through = orders_through = min(as_of, latest)
+    params = {"through": through, "orders_through": orders_through}
+    counted = {r["name"]: r for r in store.records("health_from_orders", params)} if ctx else {}
+    reported = {r["metric"]: r for r in store.records("health_reported", {"as_of": as_of})}
 
     metrics = []
     for m in METRICS:
@@ -239,13 +238,9 @@ def analyse(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) -> dic
         status = _status(found["rate"], found["target"], found["condition"])
         metrics.append({"name": m.name, "label": m.label.strip(), **found, "status": status})
 
-    rise = None
-    if has_orders:
-        try:
-            rise = sales.analyse(con, as_of=as_of)
-        except VelocityError:
-            rise = None
-    return {"as_of": as_of.isoformat(), "metrics": metrics, "verdict": verdict(metrics, rise)}
+    rise = sales.analyse(store, ctx) if ctx is not None else None
+    head = ctx.as_dict() if ctx else {"as_of": as_of.isoformat(), "data_through": through.isoformat()}
+    return {**head, "metrics": metrics, "verdict": verdict(metrics, rise)}
 
 
 def _past(m: dict) -> str:

@@ -394,11 +394,6 @@ def detect(header: list[str], rows: list[list[str]]) -> tuple[Kind, FeedbackLayo
     return None
 
 
-def is_rating_header(line: str) -> bool:
-    cells = [c.strip().lower() for c in line.split(",")]
-    return tuple(cells) == FEEDBACK_RATINGS.columns
-
-
 def looks_like(header: list[str]) -> str:
     """A short description of an unknown header, for the error message."""
     shown = [h.strip() for h in header[:6]]

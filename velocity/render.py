@@ -79,47 +79,52 @@ def _amount(value: float | None, currency: str) -> str:
     return "-" if value is None else f"{value:,.2f} {currency}"
 
 
+def data_line(r: dict) -> list[str]:
+    """One line saying how old the data is, when the as-of date is past its end."""
+    if r.get("data_through") in (None, r["as_of"]):
+        return []
+    days = (_day(r["as_of"]) - _day(r["data_through"])).days
+    return [
+        f"Your data runs through {r['data_through']}, {days} day{'s' if days != 1 else ''} before the as-of date:"
+        " the days between are unknown, not zero."
+    ]
+
+
+def no_hold_lines() -> list[str]:
+    return [
+        "No hold is known: no settlement shows a reserve. Give the day it began with --hold-date YYYY-MM-DD,",
+        "or import your settlement reports (Reports > Payments > All Statements).",
+    ]
+
+
 def sales_text(r: dict) -> str:
-    """The hold's story in words, then a weekly table (weeks ending on the as-of weekday)."""
+    """The hold's story in words, then a weekly table (weeks ending on the data's last day)."""
     cur, t, hold = r["currency"], r["trigger"], r["hold"]
-    lines = [f"Sales velocity in {cur}, as of {r['as_of']} ({r['window_days']}-day windows)", ""]
+    lines = [f"Sales velocity in {cur}, as of {r['as_of']} ({r['window_days']}-day windows)", *data_line(r), ""]
+    window = f"{t['first']} to {t['date']}"
+    pace = (
+        f", {t['ratio']:.1f} times your established pace of {_amount(t['baseline'], cur)} per {r['window_days']} days."
+        if t["ratio"] is not None
+        else "."
+    )
+    sold = f"you sold {_amount(t['sales_28d'], cur)} in {t['orders_28d']:,} orders"
     if r["verdict"] == "velocity_hold":
-        lines.append(
-            f"Your sales rose from {t['rise_start']}. In the {r['window_days']} days to the hold ({t['date']})"
-        )
-        lines.append(
-            f"you sold {_amount(t['sales_28d'], cur)} in {t['orders_28d']:,} orders"
-            + (
-                f", {t['ratio']:.1f} times your established pace of {_amount(t['baseline'], cur)} per {r['window_days']} days."
-                if t["ratio"] is not None
-                else "."
-            )
-        )
+        lines.append(f"Your sales rose from {t['rise_start']}. In the {r['window_days']} days before the hold ({window})")
+        lines.append(sold + pace)
     elif r["verdict"] == "rise_without_hold":
-        lines.append(
-            "No hold found in the settlements (pass --hold-date if you know it). The strongest rise began on"
-        )
-        lines.append(
-            f"{t['rise_start']}; by {t['date']} your {r['window_days']}-day sales were {_amount(t['sales_28d'], cur)}"
-            + (
-                f", {t['ratio']:.1f} times the pace before it ({_amount(t['baseline'], cur)})."
-                if t["ratio"] is not None
-                else "."
-            )
-        )
+        lines += no_hold_lines()
+        lines.append(f"Your sales rose from {t['rise_start']}. In the latest {r['window_days']} days ({window})")
+        lines.append(sold + pace)
     elif r["verdict"] == "hold_without_rise":
-        lines.append(
-            f"Funds are held since {hold['start']}, but your sales show no rise before it: the hold is"
-        )
+        lines.append(f"Funds are held since {hold['start']}, but your sales show no rise before it: the hold is")
         lines.append("probably not a velocity review. Check your account's metrics: velocity health.")
+        lines.append(f"In the {r['window_days']} days before the hold ({window}) {sold}.")
     else:
-        lines.append(
-            "Your sales show no rise: if funds are held, the cause is probably not velocity. See velocity health."
-        )
+        lines += no_hold_lines()
+        lines.append("Your sales show no rise: if funds are held, the cause is probably not velocity. See velocity health.")
+        lines.append(f"In the latest {r['window_days']} days ({window}) {sold}.")
     if t["positive_feedback_28d"] is not None:
-        per_100 = (
-            t["positive_feedback_rate_28d"] * 100 if t["positive_feedback_rate_28d"] is not None else 0.0
-        )
+        per_100 = t["positive_feedback_rate_28d"] * 100 if t["positive_feedback_rate_28d"] is not None else 0.0
         if t["positive_feedback_source"] == "rating_table":
             source = f"your rating table read on {t['positive_feedback_read_on']} (its 30-day count)"
         else:
@@ -137,15 +142,17 @@ def sales_text(r: dict) -> str:
         )
         lines.append(f"Hold: since {hold['start']} (from {hold['source']}){held}.")
     if r["safe_pace_per_day"] is not None:
-        where = "before the rise" if r["verdict"] == "velocity_hold" else "so far"
+        where = "before the rise" if t["rise_start"] else "so far"
         lines.append(
             f"Safe pace: {where}, your sales peaked at about {_amount(r['safe_pace_per_day'], cur)} a day over"
             f" {r['window_days']} days without a hold."
         )
     lines += [f"Note: {n}" for n in r["notes"]]
     lines += ["", f"{'week to':<12}{'orders':>8}{'sales':>14}{r['window_days']:>7}-day sales"]
-    for d in r["daily"][::-1][::7][::-1]:
-        week = [x for x in r["daily"] if 0 <= (_day(d["date"]) - _day(x["date"])).days < 7]
+    daily = r["daily"]
+    for i in range(len(daily) - 1, -1, -7)[::-1]:
+        week = daily[max(0, i - 6) : i + 1]
+        d = daily[i]
         lines.append(
             f"{d['date']:<12}{sum(x['orders'] for x in week):>8,}{d['sales_7d']:>14,.2f}{d['sales_28d']:>16,.2f}"
         )
@@ -164,7 +171,7 @@ def _percent(rate: float | None) -> str:
 
 def health_text(r: dict) -> str:
     """The metrics as Seller Central shows them, then the likely reason, its evidence and what to do."""
-    lines = [f"Account health as of {r['as_of']}", ""]
+    lines = [f"Account health as of {r['as_of']}", *data_line(r), ""]
     lines.append(f"{'metric':<30}{'value':>10}{'target':>10}{'orders':>14}{'days':>6}  status")
     for m in r["metrics"]:
         indent = (
@@ -202,6 +209,13 @@ def _span(band: dict, year: int) -> str:
     return f"{_when(band['p10'], year)} - {_when(band['p90'], year)}"
 
 
+POLICY_HELD = {
+    "dd7": "orders not yet 7 days past their delivery",
+    "dd14": "orders not yet 14 days past their delivery",
+    "rolling7": "the preceding 7 days' sales",
+    "rolling28": "the preceding 28 days' sales",
+    "sale14": "sales of the latest 14 days",
+}
 POLICY_WORDS = {
     "review": "everything held until the feedback target is met, at most 90 days",
     "dd7": "DD+7: each order's money 7 days after its delivery",
@@ -217,12 +231,26 @@ def forecast_text(r: dict) -> str:
     year = _day(r["as_of"]).year
     cur, hold, rel, m = r["currency"], r["hold"], r["release"], r["model"]
     cap = _when(hold["cap_date"], year)
-    lines = [f"Release forecast as of {r['as_of']}, policy {r['policy']}: {POLICY_WORDS[r['policy']]}", ""]
-    if hold["start"]:
-        lines.append(
-            f"Held: {_amount(hold['held_amount'], cur)} since {_when(hold['start'], year)} "
-            f"(from {hold['source']}{'' if hold['held_amount_source'] == 'settlements' else '; amount estimated from sales'})."
-        )
+    lines = []
+    if not hold["start"]:
+        lines += no_hold_lines()
+        lines.append(f"Until then the dates below assume funds held from {_when(r['daily'][0]['date'], year)}.")
+        lines.append("")
+    lines += [f"Release forecast as of {r['as_of']}, policy {r['policy']}: {POLICY_WORDS[r['policy']]}", *data_line(r), ""]
+    settled = hold.get("settlement_held_amount")
+    if r["policy"] == "review":
+        if hold["start"]:
+            lines.append(
+                f"Held: {_amount(hold['held_amount'], cur)} since {_when(hold['start'], year)} "
+                f"(from {hold['source']}{'' if hold['held_amount_source'] == 'settlements' else '; amount estimated from sales'})."
+            )
+    else:
+        lines.append(f"Held under {r['policy']}: {_amount(r['money']['held_now'], cur)} ({POLICY_HELD[r['policy']]}).")
+        if settled is not None and hold.get("settlement_currency") == cur and abs(settled - r["money"]["held_now"]) >= 0.01:
+            lines.append(
+                f"  Your settlements show {_amount(settled, cur)} held: a review reserve, counted under policy review,"
+                " not this one."
+            )
     source = {
         "rating_table": f"Feedback Manager counts to {r['feedback_known_through']}",
         "feedback_rows": "feedback report rows",
@@ -234,7 +262,13 @@ def forecast_text(r: dict) -> str:
         f" ({source}); target {r['feedback_needed']}."
     )
     lines.append("")
-    if r["policy"] == "review":
+    reached = r.get("target_reached")
+    if reached and r["policy"] == "review":
+        lines.append(
+            f"Target reached on {_when(reached, year)}: {r['feedback_needed']} positive feedback since the hold"
+            f" (you have {r['positive_since_hold']}). Amazon decides when to release; if it has not, contact Seller Support."
+        )
+    elif r["policy"] == "review":
         if rel["p50"] == hold["cap_date"]:
             lines.append(f"Most likely at the 90-day cap, {cap} (80%: {_span(rel, year)}).")
         else:
@@ -242,17 +276,24 @@ def forecast_text(r: dict) -> str:
                 f"Most likely {_when(rel['p50'], year)} (80%: {_span(rel, year)}); at the latest {cap}, the 90-day cap."
             )
         w = r["what_if"]
-        if w["orders_contacted"]:
+        if w["orders_contacted"] and w["release"]["p50"] < rel["p50"]:
             lines.append(
                 f"Asking the {w['orders_contacted']:,} eligible buyers today moves it to {_when(w['release']['p50'], year)}"
                 f" (80%: {_span(w['release'], year)})."
             )
     else:
-        money = r["money"]
+        lines.append(f"All of it is released by {_when(rel['p50'], year)}.")
+        if reached:
+            lines.append(f"Under a review hold, the feedback target was reached on {_when(reached, year)}.")
+        else:
+            lines.append(
+                f"Under a review hold, feedback would end it {_when(r['feedback_release']['p50'], year)}"
+                f" (80%: {_span(r['feedback_release'], year)})."
+            )
+    if r["what_if"].get("orders_already_asked"):
         lines.append(
-            f"The {_amount(money['held_now'], cur)} held now under this policy is all released by "
-            f"{_when(rel['p50'], year)}. Under a review hold, feedback would end it {_when(r['feedback_release']['p50'], year)}"
-            f" (80%: {_span(r['feedback_release'], year)})."
+            f"Counted: {r['what_if']['orders_already_asked']:,} buyers you already asked (your request log) may still"
+            " answer."
         )
     lines += ["", f"{'positive feedback':>18}   {'early (p10)':>12} {'likely (p50)':>13} {'late (p90)':>11}"]
     for row in r["milestones"]:
@@ -263,10 +304,10 @@ def forecast_text(r: dict) -> str:
         )
     if r["feedback_needed_source"] == "default":
         d = r["feedback_needed_default"]
+        before = "the 28 days before the hold" if hold["start"] else "the latest 28 days"
         lines.append(
             f"* Amazon publishes no target. velocity's default: positive feedback on {d['share']:.0%} of the "
-            f"{d['orders']:,} orders\n  of the 28 days before the hold (at least {d['minimum']}); "
-            "change it with --feedback-needed K."
+            f"{d['orders']:,} orders\n  of {before} (at least {d['minimum']}); change it with --feedback-needed K."
         )
     basis = m["delivery_basis"]
     rows = f"{m['feedback_used']:,} feedback rows" + (
@@ -279,12 +320,18 @@ def forecast_text(r: dict) -> str:
         f"  a median {m['lag_median_days']:g} days after delivery (estimated for {basis['estimated']:,} orders,"
         f" purchase + assumed transit for {basis['assumed']:,});",
         f"  from {m['orders_used']:,} orders, {rows}; orders to come: {m['future_orders_per_day']:g} a day"
-        + (" (the last 28 days)." if m["future_orders_source"] == "recent_28_days" else " (given)."),
+        + (" (the latest 28 days)." if m["future_orders_source"] == "recent_28_days" else " (given)."),
     ]
-    money = r["money"]["released_by_cap"]
+    money = r["money"]
+    by_cap = money["released_by_cap"]
+    held_now = money["held_now"]
     lines.append(
-        f"Money released by the cap, with the sales still to come: {_amount(money['p50'], cur)} "
-        f"(80%: {money['p10']:,.2f}-{money['p90']:,.2f})."
+        f"By the cap ({cap}): the {_amount(held_now, cur)} held now, and about "
+        f"{_amount(max(by_cap['p50'] - held_now, 0.0), cur)} of sales still to come "
+        f"(80%: {max(by_cap['p10'] - held_now, 0.0):,.2f}-{max(by_cap['p90'] - held_now, 0.0):,.2f})."
+        if r["policy"] == "review"
+        else f"By the cap ({cap}), with the sales still to come: {_amount(by_cap['p50'], cur)} released in all "
+        f"(80%: {by_cap['p10']:,.2f}-{by_cap['p90']:,.2f}), the {_amount(held_now, cur)} held now included."
     )
     for note in r["notes"]:
         lines.append(f"Note: {note}")
@@ -295,6 +342,7 @@ def backtest_text(r: dict) -> str:
     """Coverage and score per horizon, in a table, with a line on how to read it."""
     lines = [
         f"Backtest of new positive feedback from placed orders, as of {r['as_of']} ({r['currency']})",
+        *data_line(r),
         f"cut-offs every {r['step_days']} days from {r['first_cutoff']} to {r['last_cutoff']}",
         "",
         f"{'horizon':>8} {'cut-offs':>9} {'in 80% band':>12} {'below':>7} {'above':>7} {'CRPS':>8}"
@@ -331,7 +379,7 @@ def contacts_text(r: dict) -> str:
     """The request list as a table (window closing soonest first), then the summary in words."""
     year = _day(r["as_of"]).year
     s = r["summary"]
-    lines = [f"Buyers you may ask for feedback on {r['as_of']} (Request a Review, once per order)", ""]
+    lines = [f"Buyers you may ask for feedback on {r['as_of']} (Request a Review, once per order)", *data_line(r), ""]
     head = f"{'order':<20} {'purchased':<10} {'delivery':<20} {'window':<12} {'left':>4} {'gain':>6}  note / buyer"
     lines.append(head)
     for row in r["rows"]:
@@ -360,10 +408,18 @@ def contacts_text(r: dict) -> str:
             f"{s['eligible']:,} orders may be asked today; {s['opening_within_7_days']:,} more open in the next "
             "7 days.",
             f"Asking all {s['eligible']:,}: about {band['p50']:.0f} more positive feedback (80%: {band['p10']:.0f}-"
-            f"{band['p90']:.0f}); the forecast release ({s['policy']})",
-            f"moves from {_when(s['release_without_asking']['p50'], year)} to "
-            f"{_when(s['release_if_all_asked']['p50'], year)}.",
+            f"{band['p90']:.0f})" + ("" if s["target_reached"] else f"; the forecast release ({s['policy']})"),
         ]
+        if s["target_reached"]:
+            lines.append(
+                f"Your target of {s['feedback_needed']} positive feedback was reached on "
+                f"{_when(s['target_reached'], year)}; more feedback still supports your account."
+            )
+        else:
+            lines.append(
+                f"moves from {_when(s['release_without_asking']['p50'], year)} to "
+                f"{_when(s['release_if_all_asked']['p50'], year)} (target {s['feedback_needed']} positive feedback)."
+            )
     else:
         lines.append(f"Nobody to ask today; {s['opening_within_7_days']:,} orders open in the next 7 days.")
     held = sorted(((n, k) for k, n in s["excluded"].items() if n), key=lambda x: -x[0])

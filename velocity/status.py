@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from velocity.store import one, records, schema_version
+from velocity.store import Store, schema_version
 
 # Store tables in the order a seller thinks of them, with the words status uses for them.
 TABLE_LABELS = {
@@ -100,27 +98,26 @@ def _missing(tables: dict[str, dict], reserve: list[dict], ratings: int, mix: di
     return out
 
 
-def status(con: duckdb.DuckDBPyConnection, db: Path) -> dict:
+def status(store: Store) -> dict:
     """The store's contents as plain data (see the ``status --json`` contract in the README)."""
-    tables = {r["table_name"]: r for r in records(con, "store_summary")}
-    files = records(con, "imported_files_list")
+    tables = {r["table_name"]: r for r in store.records("store_summary")}
+    files = store.records("imported_files_list")
     per_table_files: dict[str, int] = dict.fromkeys(tables, 0)
     for f in files:
         for table in KIND_TABLES.get(f["kind"], ()):
             per_table_files[table] += 1
-    reserve = records(con, "reserve_summary")
-    fulfilment = records(con, "fulfilment_mix")[0]
-    mix = records(con, "feedback_mix")[0]
+    reserve = store.records("reserve_summary")
+    fulfilment = store.records("fulfilment_mix")[0]
+    mix = store.records("feedback_mix")[0]
     ratings = tables["feedback_ratings"]["rows"]
     order_lines = tables["all_orders"]["rows"]
-    orders = one(
-        con,
+    orders = store.one(
         "select count(distinct order_id) from (select order_id from all_orders union all"
         " select order_id from order_report union all select order_id from fba_shipments)",
     )[0]
     return {
-        "db": str(db),
-        "schema_version": schema_version(con),
+        "db": str(store.path),
+        "schema_version": schema_version(store.con),
         "orders": int(orders),
         "order_lines": int(order_lines),
         "feedback": int(tables["feedback"]["rows"]),

@@ -1,53 +1,108 @@
-"""The store: one embedded DuckDB file, opened, checked to be velocity's, and migrated to the current schema.
+"""The store: one embedded DuckDB file, opened for reading or writing, checked to be velocity's, migrated.
 
-Owns connections, migrations and the per-connection setup (UTC, parsing macros, reference relations).
-It never reads export files (``velocity.ingest``) and never prints.
+Owns connections (readers read-only, so any number run at once; a writer waits a few seconds for another),
+migrations, the per-connection setup (UTC, parsing macros, reference relations), running the named queries
+of ``queries/`` and keeping the order table current. It never reads export files and never prints.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
 from velocity import sql
-from velocity.errors import VelocityError
+from velocity.errors import ExitCode, VelocityError
 
 DEFAULT_DB = "velocity.duckdb"
-# Relations every connection gets as temp views, from queries/<name>.sql.
-REFERENCE_RELATIONS = ("marketplaces", "order_marketplaces", "transit_assumptions", "delivery_estimates")
+WAIT_SECONDS = 5.0  # how long a command waits for another velocity to finish with the store
+MEMORY_LIMIT = "2GB"  # DuckDB spills to a temp folder beside the store beyond this
+# Reference relations every connection gets as temp views (the composed queries then read them by name).
+REFERENCE = ("marketplaces", "transit_assumptions")
+_LOCKED = "Could not set lock"
 
 
 def default_path() -> Path:
     return Path(os.environ.get("VELOCITY_DB") or DEFAULT_DB)
 
 
-def one(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> tuple | None:
-    """The first row of a query (None if it has none), with the result read to its end: DuckDB keeps a
-    connection busy while a result is left unfinished, and refuses other work on it meanwhile."""
-    rows = con.execute(query, params or {}).fetchall()
-    return rows[0] if rows else None
+class Store:
+    """An open store: the DuckDB connection and the named queries run on it. Close it (or use ``with``)."""
 
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, *, writable: bool):
+        self.path = path
+        self.con = con
+        self.writable = writable
+        self._available: set[str] = set(REFERENCE)  # relations present as tables or views on this connection
 
-def records(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
-    """The rows of the named query (queries/NAME.sql) as dicts, with its $parameters bound from params."""
-    text = sql.load(name)
-    rel = con.execute(text, sql.bind(text, params or {}))
-    columns = [d[0] for d in rel.description]
-    return [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
+    # -- plain SQL -------------------------------------------------------------------------------------
 
+    def execute(self, query: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(query, params or {})
 
-def materialize(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
-    """The named query as a temp table of the same name, its $parameters bound: for a relation that other
-    queries read, computed once."""
-    text = sql.load(name)
-    con.execute(f"create or replace temp table {name} as " + text, sql.bind(text, params or {}))
+    def one(self, query: str, params: dict | None = None) -> tuple | None:
+        """The first row of a query (None if it has none), with the result read to its end: DuckDB keeps a
+        connection busy while a result is left unfinished, and refuses other work on it meanwhile."""
+        rows = self.con.execute(query, params or {}).fetchall()
+        return rows[0] if rows else None
+
+    # -- named relations ---------------------------------------------------------------------------------
+
+    def _statement(self, name: str, params: dict | None) -> tuple[str, dict]:
+        text = sql.query(name, frozenset(self._available))
+        return text, sql.bind(text, params or {})
+
+    def run(self, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+        """The named relation (queries/**/NAME.sql, with what it reads), executed with its $parameters bound
+        from params; missing ones are an error (DuckDB refuses them)."""
+        text, bound = self._statement(name, params)
+        return self.con.execute(text, bound)
+
+    def records(self, name: str, params: dict | None = None) -> list[dict]:
+        """The rows of the named relation as dicts: for small results."""
+        rel = self.run(name, params)
+        columns = [d[0] for d in rel.description]
+        return [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
+
+    def record(self, name: str, params: dict | None = None) -> dict:
+        """The one row of a relation that always has one."""
+        [row] = self.records(name, params)
+        return row
+
+    def columns(self, name: str, params: dict | None = None) -> dict:
+        """The named relation as numpy columns (masked where null): for large results, no row objects."""
+        return self.run(name, params).fetchnumpy()
+
+    def materialize(self, name: str, params: dict | None = None) -> None:
+        """The named relation as a temp table of the same name, its $parameters bound: for a relation that
+        several later queries read, computed once (they then read the table)."""
+        text, bound = self._statement(name, params)
+        self.con.execute(f"create or replace temp table {name} as " + text, bound)
+        self._available.add(name)
+
+    def forget(self, name: str) -> None:
+        self.con.execute(f"drop table if exists temp.{name}")
+        self._available.discard(name)
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    row = one(con, "select value from velocity_meta where key = 'schema_version'")
-    return int(row[0]) if row else 0
+    rows = con.execute("select value from velocity_meta where key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _user_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -58,7 +113,8 @@ def _user_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _pending(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int, str, str]]:
+    """The migrations the store still needs; refuses a database that is not a velocity store, or a newer one."""
     tables = _user_tables(con)
     if tables and "velocity_meta" not in tables:
         raise VelocityError(
@@ -67,62 +123,191 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         )
     current = schema_version(con) if tables else 0
     steps = sql.migrations()
-    latest = steps[-1][0]
-    if current > latest:
+    if current > steps[-1][0]:
         raise VelocityError(
-            f"{path}: the store has schema version {current}, newer than this velocity knows ({latest})",
+            f"{path}: the store has schema version {current}, newer than this velocity knows ({steps[-1][0]})",
             "upgrade velocity: pip install -U velocity",
         )
-    for version, name, text in steps:
-        if version <= current:
-            continue
+    return [s for s in steps if s[0] > current]
+
+
+def _migrate(store: Store, steps: list[tuple[int, str, str]]) -> None:
+    """Apply each step in its own transaction; the step that creates the order table also builds it."""
+    con = store.con
+    for version, _name, text in steps:
         con.begin()
         try:
             con.execute(text)
             if version == 1:
                 con.execute("insert into velocity_meta values ('schema_version', '0')")
+            if version == ORDERS_VERSION:
+                refresh_orders(store, None)
             con.execute(
                 "update velocity_meta set value = $v where key = 'schema_version'", {"v": str(version)}
             )
             con.commit()
-        except Exception:
+        except BaseException:
             con.rollback()
             raise
-        del name
 
 
-def connect(path: Path | str | None = None, *, create: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open (and, with create, make) the store at path, migrated and ready for velocity's queries."""
-    path = Path(path) if path is not None else default_path()
-    if not path.exists() and not create:
-        raise VelocityError(
-            f"{path}: no velocity store here yet",
-            "import your exports first: velocity import FOLDER (or pass --db PATH)",
+ORDERS_VERSION = 3  # the migration that creates the order table
+
+
+def _classify(path: Path, exc: BaseException, *, writing: bool) -> VelocityError:
+    """A one-line error for a store that cannot be opened: in use, on a read-only disk, or not a store."""
+    text = str(exc)
+    first = text.splitlines()[0] if text else type(exc).__name__
+    if _LOCKED in text:
+        return VelocityError(
+            f"{path}: the store is in use by another velocity (an import, or contacts --mark-sent)",
+            "try again in a moment, when it has finished",
         )
+    code = getattr(exc, "errno", None)
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "Read-only file system" in text or (
+        "Permission denied" in text
+    ):
+        if writing:
+            return VelocityError(
+                f"{path}: the store cannot be written here (a read-only disk or folder, or no permission)",
+                "velocity can read it where it is; to import, copy it to a folder you can write to and pass --db",
+            )
+        return VelocityError(
+            f"{path}: the store cannot be read (no permission)", "check the file's permissions"
+        )
+    if path.exists() and _is_duckdb(path):
+        return VelocityError(
+            f"{path}: a DuckDB file velocity cannot open ({first})",
+            "it may be damaged or from another DuckDB version; restore it from a backup",
+        )
+    return VelocityError(
+        f"{path}: not a velocity store ({first})",
+        "point --db (or VELOCITY_DB) at a velocity store, or at a new file name to create one",
+    )
+
+
+def _is_duckdb(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """A connection, retrying while another velocity holds the store's lock (at most `wait` seconds)."""
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            if _LOCKED in str(exc) and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.5)
+                continue
+            raise _classify(path, exc, writing=not read_only) from None
+
+
+def open_store(
+    path: Path | str | None = None,
+    *,
+    write: bool = False,
+    create: bool = False,
+    wait: float = WAIT_SECONDS,
+) -> Store:
+    """Open the store at path (default: VELOCITY_DB, else ./velocity.duckdb), migrated and ready for
+    velocity's queries. Readers (write=False) open it read-only, so any number may run at once; a writer
+    waits up to `wait` seconds for others to finish. create: make the store if it does not exist (writers)."""
+    path = Path(path) if path is not None else default_path()
     if path.exists() and path.is_dir():
         raise VelocityError(f"{path}: is a folder, not a store file", "pass --db PATH/velocity.duckdb")
+    if not path.exists():
+        if not (write and create):
+            raise VelocityError(
+                f"{path}: no velocity store here yet",
+                "import your exports first: velocity import FOLDER (or pass --db PATH)",
+            )
+    elif not write:
+        con = _connect(path, read_only=True, wait=wait)
+        store = Store(path, con, writable=False)
+        try:
+            steps = _pending(con, path)
+        except BaseException:
+            con.close()
+            raise
+        if not steps:
+            _prepare(store)
+            return store
+        con.close()  # an older store: migrate it (a write), then read
+        open_store(path, write=True, wait=wait).close()
+        return open_store(path, write=False, wait=wait)
+    con = _connect(path, read_only=False, wait=wait)
+    store = Store(path, con, writable=True)
     try:
-        con = duckdb.connect(str(path))
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise VelocityError(
-            f"{path}: not a velocity store ({first})",
-            "point --db (or VELOCITY_DB) at a velocity store, or at a new file name to create one",
-        ) from None
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        # Row order in velocity's tables carries no meaning; letting DuckDB drop it makes loads parallel.
-        con.execute("set preserve_insertion_order = false")
-        _migrate(con, path)
-        prepare(con)
+        _private(path)
+        _prepare(store)
+        _migrate(store, _pending(con, path))
     except BaseException:
         con.close()
         raise
-    return con
+    return store
 
 
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Per-connection setup: parsing macros and reference relations as temp views."""
+def connect(path: Path | str | None = None, *, create: bool = True) -> Store:
+    """A writer's store (made if missing, with create): what import and the request log use."""
+    return open_store(path, write=True, create=create)
+
+
+def _private(path: Path) -> None:
+    """The store holds buyer names and e-mails: readable by its owner only."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            if p.exists():
+                p.chmod(0o600)
+        except OSError:
+            pass
+
+
+def _prepare(store: Store) -> None:
+    """Per-connection setup: UTC, parsing macros, reference relations as temp views."""
+    con = store.con
+    con.execute("set TimeZone = 'UTC'")
+    # Row order in velocity's tables carries no meaning; letting DuckDB drop it makes loads parallel.
+    con.execute("set preserve_insertion_order = false")
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     con.execute(sql.load("macros"))
-    for name in REFERENCE_RELATIONS:
+    for name in REFERENCE:
         con.execute(f"create or replace temp view {name} as {sql.load(name)}")
+
+
+# ------------------------------------------------------------------------------------ the order table
+
+
+def refresh_orders(store: Store, order_ids: Iterable[str] | str | None) -> int:
+    """Rebuild the order table's rows for the given orders (a relation name holding an order_id column, a
+    list of ids, or None for every order) from the store's tables: the rows of orders that no longer exist
+    go, the others are written afresh. Returns how many orders were rebuilt. Call inside the transaction
+    that changed the tables, so the two never disagree."""
+    con = store.con
+    if order_ids is None:
+        con.execute("create or replace temp table touched_orders as select distinct order_id from all_orders")
+        con.execute("delete from orders")
+    else:
+        if isinstance(order_ids, str):
+            con.execute(
+                f"create or replace temp table touched_orders as select distinct order_id from {order_ids}"
+                " where order_id is not null"
+            )
+        else:
+            con.execute("create or replace temp table touched_orders (order_id varchar)")
+            con.execute("insert into touched_orders select unnest($ids::varchar[])", {"ids": list(order_ids)})
+        con.execute("delete from orders where order_id in (select order_id from touched_orders)")
+    text, bound = store._statement("orders", {})
+    written = con.execute(f"insert into orders by name {text}", bound).fetchall()[0][0]
+    con.execute("drop table touched_orders")
+    return int(written)
+
+
+def usage_error(message: str, hint: str = "") -> VelocityError:
+    return VelocityError(message, hint, ExitCode.USAGE)

@@ -1,0 +1,114 @@
+"""Merging a staged file into its store table by natural key, and noting which orders it touched.
+
+Per key the row with the greater version wins; at equal versions, the one whose content hashes greater (a
+total order on content, computed afresh on both sides, only for rows that meet): so the store never depends
+on the order files arrive in. Rows with the same key inside one file are settled by the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from velocity import sql
+from velocity.ingest.place import quote
+from velocity.kinds import Target
+from velocity.store import Store
+
+TOUCHED = "_touched"  # order ids the files of one import transaction changed
+
+
+@dataclass(frozen=True)
+class Merged:
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    marketplaces: list[str]
+    was_empty: bool  # the table had no rows before: every row is new
+
+
+def table_columns(store: Store, table: str) -> list[str]:
+    rows = store.execute(
+        "select column_name from information_schema.columns where table_name = $t and table_schema = 'main'"
+        " order by ordinal_position",
+        {"t": table},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def start_touched(store: Store) -> None:
+    store.execute(f"create or replace temp table {TOUCHED} (order_id varchar)")
+
+
+def merge(store: Store, target: Target, params: dict, *, touches: bool) -> Merged:
+    """Stage the target's relation and merge it into its table. A first import into an empty table is one
+    pass; keys are checked for duplicates afterwards, on the narrow key columns. With `touches` (a table the
+    order table is built from), the order ids of new and changed rows are added to the touched list."""
+    text = sql.load(target.relation)
+    columns = table_columns(store, target.table)
+    content = ", ".join(quote(c) for c in columns)
+    keys = ", ".join(quote(k) for k in target.key)
+    table = quote(target.table)
+    version = quote(target.version) if target.version else "null"
+    rank = f"row_number() over (partition by {keys} order by {version} desc nulls last, hash({content}) desc)"
+    bound = sql.bind(text, params)
+    has_orders = touches and "order_id" in columns
+    markets_of = (
+        "select coalesce(list(distinct marketplace order by marketplace) filter (where marketplace is not null), [])"
+        " from {}"
+    )
+    # Distinct key hashes prove distinct keys (equal keys hash equal); only when they are not all distinct
+    # (a duplicate, or rarely a collision) is the exact check needed.
+    hashes_distinct = "select count(*) = count(distinct hash(" + keys + ")) from {}"
+    exact_duplicates = "select exists (select 1 from {} group by " + keys + " having count(*) > 1)"
+
+    def has_duplicates(relation: str) -> bool:
+        return (
+            not store.one(hashes_distinct.format(relation))[0]
+            and store.one(exact_duplicates.format(relation))[0]
+        )
+
+    if store.one(f"select not exists (select 1 from {table})")[0]:
+        rows = store.one(f"insert into {table} by name select {content} from ({text})", bound)[0]
+        losers = 0
+        if has_duplicates(table):
+            losers = store.one(
+                f"delete from {table} where rowid in (select rowid from (select rowid, {rank} as _rank"
+                f" from {table}) where _rank > 1)",
+            )[0]
+        markets = store.one(markets_of.format(table))[0] if "marketplace" in columns else []
+        if has_orders and target.table != "all_orders":  # all_orders' first rows rebuild every order
+            store.execute(f"insert into {TOUCHED} select distinct order_id from {table}")
+        return Merged(rows, rows - losers, 0, losers, markets, True)
+
+    store.execute(f"create or replace temp table _staged as select {content} from ({text})", bound)
+    rows = store.one("select count(*) from _staged")[0]
+    markets = store.one(markets_of.format("_staged"))[0] if "marketplace" in columns else []
+    if has_duplicates("_staged"):
+        store.execute(f"create or replace temp table _staged as select * from _staged qualify {rank} = 1")
+    on = " and ".join(f"w.{quote(k)} = t.{quote(k)}" for k in target.key)
+    first_key = f"t.{quote(target.key[0])}"
+    w_content = ", ".join(f"w.{quote(c)}" for c in columns)
+    t_content = ", ".join(f"t.{quote(c)}" for c in columns)
+    wv, tv = (f"w.{version}", f"t.{version}") if target.version else ("null", "null")
+    better = (
+        f"({wv} > {tv} or ({wv} is not null and {tv} is null)"
+        f" or ({wv} is not distinct from {tv} and hash({w_content}) > hash({t_content})))"
+    )
+    store.execute(
+        f"""create or replace temp table _apply as
+        select w.*, {first_key} is null as _new
+        from _staged w left join {table} t on {on}
+        where {first_key} is null or {better}"""
+    )
+    new, updated = store.one(
+        "select count(*) filter (where _new), count(*) filter (where not _new) from _apply"
+    )
+    if updated:
+        key_match = " and ".join(f"{table}.{quote(k)} = a.{quote(k)}" for k in target.key)
+        store.execute(f"delete from {table} using _apply a where not a._new and {key_match}")
+    store.execute(f"insert into {table} by name select * exclude (_new) from _apply")
+    if has_orders:
+        store.execute(f"insert into {TOUCHED} select distinct order_id from _apply")
+    store.execute("drop table _staged; drop table _apply")
+    return Merged(rows, new, updated, rows - new - updated, markets, False)
