@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from velocity import store
+from velocity import ingest, store
 from velocity.api import Velocity
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
-SHARED = REPO.parent / "shared"
-SAMPLES = SHARED / "samples" / "amazon"
-OLIST = SHARED / "data" / "olist"
+SAMPLES = (
+    FIXTURES / "samples"
+)  # public sample exports, copied with their licences (fixtures/samples/README.md)
 
 
 @pytest.fixture
@@ -32,19 +37,6 @@ def con(db: Path):
 def ask(con) -> Velocity:
     """The answers (velocity.api) on an open store."""
     return Velocity(con)
-
-
-def need_shared() -> None:
-    if not SAMPLES.is_dir():
-        pytest.skip(
-            f"the shared samples are not at {SAMPLES} (they sit beside the repository in development)"
-        )
-
-
-def need_olist() -> None:
-    """The Olist data sets stay outside the repository (their licence); without them, skip, saying where."""
-    if not OLIST.is_dir():
-        pytest.skip(f"the Olist data is not at {OLIST} (it sits beside the repository in development)")
 
 
 def table(con, name: str) -> list[tuple]:
@@ -69,3 +61,49 @@ DATA_TABLES = (
 
 def snapshot(con) -> dict[str, list[tuple]]:
     return {name: table(con, name) for name in DATA_TABLES}
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Path:
+    """The demo seller imported once (fixtures/demo): tests take copies of it, never write to it."""
+    path = tmp_path_factory.mktemp("demo") / "velocity.duckdb"
+    with store.connect(path) as s:
+        results = ingest.import_paths(s, [FIXTURES / "demo"])
+    assert all(r.status == "imported" for r in results)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo store, in the test's folder, named as the default store is."""
+    target = tmp_path / "velocity.duckdb"
+    shutil.copy(demo_store, target)
+    return target
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None) -> Ran:
+    """The velocity command, run in this process (as a seller types it, in folder cwd, without colour)."""
+    from velocity.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in ("NO_COLOR", "VELOCITY_DB", *(env or {}))}
+    os.environ["NO_COLOR"] = "1"
+    os.environ.pop("VELOCITY_DB", None)
+    os.environ.update(env or {})
+    try:
+        with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return Ran(code, out.getvalue(), err.getvalue())

@@ -1,25 +1,16 @@
-"""The command line as a contract: stdout is data, stderr is talk, exit codes from one enum."""
+"""The command line as a contract: stdout is data, stderr is talk, exit codes from one enum, one style of
+usage error, the same options on every analysis command. Run in-process (tests/conftest.py:cli)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import SAMPLES, need_shared
+import pytest
+from conftest import FIXTURES, cli
 from test_merge import HEADER, line
 
-
-def velocity(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "velocity", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "NO_COLOR": "1", **(env or {})},
-    )
+ANALYSES = ("sales", "health", "forecast", "backtest", "contacts")
 
 
 def orders_file(folder: Path) -> Path:
@@ -31,10 +22,9 @@ def orders_file(folder: Path) -> Path:
 
 
 def test_import_json_is_clean_on_stdout(tmp_path):
-    path = orders_file(tmp_path)
-    out = velocity("import", str(path), "--json", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    [result] = json.loads(out.stdout)
+    out = cli("import", str(orders_file(tmp_path)), "--json", cwd=tmp_path)
+    assert out.code == 0, out.err
+    [result] = json.loads(out.out)
     assert (result["kind"], result["rows"], result["new"], result["status"]) == (
         "all_orders",
         1,
@@ -45,29 +35,47 @@ def test_import_json_is_clean_on_stdout(tmp_path):
 
 
 def test_import_summary_lines_go_to_stderr(tmp_path):
-    out = velocity("import", str(orders_file(tmp_path)), cwd=tmp_path)
-    assert out.stdout == ""
-    assert "orders.txt: all_orders UK, 1 rows read: 1 new, 0 updated, 0 unchanged" in out.stderr
+    out = cli("import", str(orders_file(tmp_path)), cwd=tmp_path)
+    assert out.out == ""
+    assert "orders.txt: all_orders UK, 1 rows read: 1 new, 0 updated, 0 unchanged" in out.err
 
 
-def test_db_option_and_environment(tmp_path):
-    path = orders_file(tmp_path)
-    assert velocity("import", str(path), "--db", str(tmp_path / "a.duckdb"), cwd=tmp_path).returncode == 0
-    assert (
-        velocity(
-            "import", str(path), cwd=tmp_path, env={"VELOCITY_DB": str(tmp_path / "b.duckdb")}
-        ).returncode
-        == 0
-    )
-    assert (tmp_path / "a.duckdb").exists() and (tmp_path / "b.duckdb").exists()
+def test_db_option_before_or_after_the_command_and_environment(tmp_path):
+    path = str(orders_file(tmp_path))
+    assert cli("import", path, "--db", str(tmp_path / "a.duckdb"), cwd=tmp_path).code == 0
+    assert cli("--db", str(tmp_path / "g.duckdb"), "import", path, cwd=tmp_path).code == 0
+    assert cli("import", path, cwd=tmp_path, env={"VELOCITY_DB": str(tmp_path / "b.duckdb")}).code == 0
+    assert all((tmp_path / f"{n}.duckdb").exists() for n in "agb")
     assert not (tmp_path / "velocity.duckdb").exists()
+    status = cli("--db", str(tmp_path / "g.duckdb"), "status", "--json", cwd=tmp_path)
+    assert json.loads(status.out)["orders"] == 1
+
+
+def test_version_and_help_without_type_tags(tmp_path):
+    from velocity import __version__
+
+    assert cli("--version", cwd=tmp_path).out == f"velocity {__version__}\n"
+    helped = cli("forecast", "--help", cwd=tmp_path)
+    assert helped.code == 0
+    assert "--json " in helped.out and "<bool>" not in helped.out and "BOOLEAN" not in helped.out
+    assert "--as-of DATE" in helped.out and "[default: review]" in helped.out
+
+
+def test_usage_errors_are_one_line_and_exit_2(tmp_path):
+    for args in (("import",), ("forecast", "--bogus"), ("sales", "--as-of"), ("forecast", "-k", "nan")):
+        out = cli(*args, cwd=tmp_path)
+        assert out.code == 2, args
+        first, *rest = out.err.splitlines()
+        assert first.startswith("velocity: error: ") and rest and rest[0].startswith("  hint: "), out.err
+        assert "Usage:" not in out.err and "╭" not in out.err
+    assert cli("import", str(orders_file(tmp_path)), "--marketplace", "XX", cwd=tmp_path).code == 2
 
 
 def test_status_json_contract(tmp_path):
-    velocity("import", str(orders_file(tmp_path)), cwd=tmp_path)
-    out = velocity("status", "--json", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    cli("import", str(orders_file(tmp_path)), cwd=tmp_path)
+    out = cli("status", "--json", cwd=tmp_path)
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
     for key in ("orders", "order_lines", "feedback", "settlements"):
         assert isinstance(data[key], int)
     assert (data["orders"], data["order_lines"], data["feedback"], data["settlements"]) == (1, 1, 0, 0)
@@ -75,163 +83,204 @@ def test_status_json_contract(tmp_path):
 
 
 def test_status_without_store_is_an_error_not_a_new_file(tmp_path):
-    out = velocity("status", cwd=tmp_path)
-    assert out.returncode == 1
-    assert out.stderr.startswith("velocity: error: velocity.duckdb: no velocity store here yet")
-    assert "Traceback" not in out.stderr
+    out = cli("status", cwd=tmp_path)
+    assert out.code == 1
+    assert out.err.startswith("velocity: error: velocity.duckdb: no velocity store here yet")
     assert not (tmp_path / "velocity.duckdb").exists()
 
 
 def test_bad_db_is_one_line_and_exit_1(tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("not a database\n")
-    out = velocity("import", str(orders_file(tmp_path)), "--db", str(bad), cwd=tmp_path)
-    assert out.returncode == 1
-    assert out.stderr.splitlines()[0].startswith(f"velocity: error: {bad}: not a velocity store")
-    assert "Traceback" not in out.stderr
+    out = cli("import", str(orders_file(tmp_path)), "--db", str(bad), cwd=tmp_path)
+    assert out.code == 1
+    assert out.err.splitlines()[0].startswith(f"velocity: error: {bad}: not a velocity store")
+
+
+def test_a_path_that_does_not_exist_creates_no_store(tmp_path):
+    out = cli("import", "no/such/folder", cwd=tmp_path)
+    assert out.code == 1 and "no/such/folder: no such file or folder" in out.err
+    assert not (tmp_path / "velocity.duckdb").exists()
+    (tmp_path / "empty").mkdir()
+    out = cli("import", "empty", cwd=tmp_path)
+    assert out.code == 1 and "nothing to import" in out.err and len(out.err.splitlines()) == 2
 
 
 def test_errors_exit_1_and_other_files_still_import(tmp_path):
-    need_shared()
-    out = velocity(
-        "import", str(SAMPLES / "feedback__airbyte_fixture.tsv"), str(orders_file(tmp_path)), cwd=tmp_path
-    )
-    assert out.returncode == 1
-    assert "velocity: error:" in out.stderr and "feedback__airbyte_fixture.tsv" in out.stderr
-    assert "1 imported" in out.stderr
-
-
-def test_usage_error_exit_2(tmp_path):
-    assert velocity("import", cwd=tmp_path).returncode == 2
-    assert velocity("import", str(orders_file(tmp_path)), "--marketplace", "XX", cwd=tmp_path).returncode == 2
+    bad = tmp_path / "feedback.txt"
+    bad.write_text("Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n1/2/26\t9\t\t\tx\t\n")
+    out = cli("import", str(bad), str(orders_file(tmp_path)), cwd=tmp_path)
+    assert out.code == 1
+    assert "velocity: error:" in out.err and "feedback.txt" in out.err and "1 imported" in out.err
 
 
 def test_rating_records_and_corrects(tmp_path):
     args = ["rating", "--date", "2026-11-15", "-m", "uk", "--d30", "12,0,1", "--d90", "20,1,1"]
-    first = velocity(*args, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    csv_text = (tmp_path / "feedback-rating.csv").read_text()
-    assert csv_text.splitlines() == [
+    first = cli(*args, cwd=tmp_path)
+    assert first.code == 0, first.err
+    assert (tmp_path / "feedback-rating.csv").read_text().splitlines() == [
         "date,marketplace,period,positive,neutral,negative",
         "2026-11-15,UK,30,12,0,1",
         "2026-11-15,UK,90,20,1,1",
     ]
-    again = velocity(*args, "--json", cwd=tmp_path)
-    assert json.loads(again.stdout)["status"] == "unchanged"
-    fixed = velocity("rating", "--date", "2026-11-15", "-m", "UK", "--d30", "13,0,1", cwd=tmp_path)
-    assert fixed.returncode == 0, fixed.stderr
-    data = json.loads(velocity("status", "--json", cwd=tmp_path).stdout)
+    again = cli(*args, "--json", cwd=tmp_path)
+    assert json.loads(again.out)["status"] == "unchanged"
+    fixed = cli("rating", "--date", "2026-11-15", "-m", "UK", "--d30", "13,0,1", cwd=tmp_path)
+    assert fixed.code == 0, fixed.err
+    data = json.loads(cli("status", "--json", cwd=tmp_path).out)
     assert data["tables"]["feedback_ratings"]["rows"] == 2
-    import duckdb
-
-    con = duckdb.connect(str(tmp_path / "velocity.duckdb"), read_only=True)
-    assert con.execute("select positive from feedback_ratings where period = '30'").fetchall() == [(13,)]
-    con.close()
 
 
 def test_rating_refuses_contradictions(tmp_path):
-    out = velocity(
+    out = cli(
         "rating", "--date", "2026-11-15", "-m", "UK", "--d30", "30,0,1", "--d90", "20,0,1", cwd=tmp_path
     )
-    assert out.returncode == 2
-    assert "exceeds" in out.stderr
-    out = velocity("rating", "--date", "15/11/2026", "-m", "UK", "--d30", "3,0,1", cwd=tmp_path)
-    assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr
+    assert out.code == 2 and "exceeds" in out.err
+    out = cli("rating", "--date", "15/11/2026", "-m", "UK", "--d30", "3,0,1", cwd=tmp_path)
+    assert out.code == 2 and "YYYY-MM-DD" in out.err
 
 
-def test_sales_cli_contract(tmp_path):
-    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
-    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
-    out = velocity("sales", "--json", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
-    assert data["trigger"]["rise_start"] and data["hold"]["source"] == "settlements"
-    assert "as of 2026-11-15" in out.stderr  # the default as-of is said, on stderr
-    earlier = json.loads(velocity("sales", "--json", "--as-of", "2026-10-10", cwd=tmp_path).stdout)
-    assert earlier["daily"][-1]["date"] == "2026-10-10" and earlier["hold"]["start"] is None
-    text = velocity("sales", cwd=tmp_path)
+@pytest.mark.parametrize("command", ANALYSES)
+def test_every_analysis_takes_the_same_options(demo_db, command):
+    folder = demo_db.parent
+    common = [
+        "--as-of",
+        "2026-11-15",
+        "--hold-date",
+        "2026-11-02",
+        "--currency",
+        "GBP",
+        "--marketplace",
+        "UK",
+    ]
+    more = {"contacts": ["--policy", "dd7", "-k", "30"]}.get(command, [])
+    out = cli(command, *common, *more, "--json", cwd=folder)
+    if command == "backtest":  # the demo's feedback file lists too few ratings: said in one line
+        assert out.code == 1 and "per-order feedback rows" in out.err
+        return
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
+    assert (data["as_of"], data["data_through"], data["currency"], data["marketplace"]) == (
+        "2026-11-15",
+        "2026-11-15",
+        "GBP",
+        "UK",
+    )
+    if command == "contacts":
+        assert data["summary"]["policy"] == "dd7" and data["summary"]["feedback_needed"] == 30
+
+
+@pytest.mark.parametrize("command", ANALYSES)
+def test_a_hold_date_after_the_as_of_date_is_refused(demo_db, command):
+    out = cli(command, "--as-of", "2026-11-10", "--hold-date", "2026-11-12", cwd=demo_db.parent)
+    assert out.code == 2 and "--hold-date 2026-11-12 is after the as-of date 2026-11-10" in out.err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("forecast", "--future-sales", "nan"), "--future-sales"),
+        (("forecast", "--future-sales", "inf"), "--future-sales"),
+        (("forecast", "--future-sales", "-3"), "--future-sales"),
+        (("forecast", "-k", "-5"), "--feedback-needed"),
+        (("forecast", "-k", "0"), "--feedback-needed"),
+        (("backtest", "--step", "0"), "--step"),
+        (("backtest", "--step", "nan"), "--step"),
+        (("contacts", "--transit", "mfn=5-2"), "--transit"),
+        (("forecast", "--as-of", "someday"), "--as-of"),
+        (("contacts", "--format", "xml"), "--format"),
+        (("contacts", "--format", "csv", "--json"), "--json and --format csv"),
+        (("sales", "--currency", "USD"), "no sales in USD"),
+    ],
+)
+def test_bad_option_values_are_refused_with_exit_2(demo_db, args, words):
+    out = cli(*args, cwd=demo_db.parent)
+    assert out.code == 2, out.err
+    assert words in out.err and "Traceback" not in out.err and out.out == ""
+
+
+def test_as_of_outside_the_data_is_one_line(demo_db):
+    early = cli("forecast", "--as-of", "2025-01-01", cwd=demo_db.parent)
     assert (
-        text.stdout.startswith("Sales velocity in GBP") and "┌" not in text.stdout
-    )  # no chart off a terminal
-    assert velocity("sales", "--as-of", "15/11/2026", cwd=tmp_path).returncode == 2
-    assert velocity("sales", "--currency", "USD", cwd=tmp_path).returncode == 2
+        early.code == 2 and "no orders on or before 2025-01-01: your orders start on 2026-09-21" in early.err
+    )
+    far = cli("sales", "--as-of", "2030-01-01", cwd=demo_db.parent)
+    assert far.code == 2 and "days after your data ends (2026-11-15)" in far.err
+    assert len(far.err.splitlines()) == 2
 
 
-def test_sales_without_store(tmp_path):
-    out = velocity("sales", cwd=tmp_path)
-    assert out.returncode == 1 and "no velocity store here yet" in out.stderr
+def test_sales_cli_contract(demo_db):
+    folder = demo_db.parent
+    out = cli("sales", "--json", cwd=folder)
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
+    assert data["trigger"]["rise_start"] and data["hold"]["source"] == "settlements"
+    assert "as of 2026-11-15" in out.err  # the default as-of is said, on stderr
+    earlier = json.loads(cli("sales", "--json", "--as-of", "2026-10-10", cwd=folder).out)
+    assert earlier["daily"][-1]["date"] == "2026-10-10" and earlier["hold"]["start"] is None
+    text = cli("sales", cwd=folder)
+    assert text.out.startswith("Sales velocity in GBP") and "┌" not in text.out  # no chart off a terminal
+    csv_out = cli("sales", "--format", "csv", cwd=folder).out.splitlines()
+    assert csv_out[0].startswith("date,orders,units,sales") and len(csv_out) == len(data["daily"]) + 1
 
 
-def test_health_cli(tmp_path):
-    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
-    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
-    out = velocity("health", "--json", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
-    assert set(data) >= {"as_of", "metrics", "verdict"}
+def test_health_cli(demo_db):
+    out = cli("health", "--json", cwd=demo_db.parent)
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
+    assert set(data) >= {"as_of", "data_through", "metrics", "verdict"}
     assert set(data["verdict"]) >= {"likely_reason", "evidence", "next_steps"}
     assert all(0 <= m["rate"] <= 1 for m in data["metrics"] if m["rate"] is not None)
-    assert velocity("health", "--as-of", "yesterday", cwd=tmp_path).returncode == 2
 
 
 def test_forecast_cli_imports_then_forecasts(tmp_path):
-    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
-    out = velocity("forecast", "fixtures/demo", "--json", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)  # only data on stdout
+    (tmp_path / "fixtures").symlink_to(FIXTURES)
+    out = cli("forecast", "fixtures/demo", "--json", cwd=tmp_path)
+    assert out.code == 0, out.err
+    data = json.loads(out.out)  # only data on stdout
     assert data["as_of"] == "2026-11-15" and data["release"]["p50"] <= data["hold"]["cap_date"]
-    assert "as of 2026-11-15" in out.stderr
-    again = velocity(
-        "forecast", "fixtures/demo", "--json", "--policy", "dd7", "--future-sales", "0", cwd=tmp_path
-    )
-    assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["policy"] == "dd7"
-    text = velocity("forecast", "--as-of", "2026-11-10", "-k", "60", cwd=tmp_path)
-    assert text.returncode == 0 and "target 60" in text.stdout and text.stderr == ""
-    assert velocity("forecast", "--policy", "weekly", cwd=tmp_path).returncode == 2
-    moved = velocity("forecast", "--json", "--transit", "mfn=4-9", "--transit", "fba=2-4", cwd=tmp_path)
-    assert moved.returncode == 0 and json.loads(moved.stdout)["model"]["delivery_basis"]["assumed"] > 0
-    assert velocity("forecast", "--transit", "ups=1-2", cwd=tmp_path).returncode == 2
-    assert velocity("forecast", "--as-of", "someday", cwd=tmp_path).returncode == 2
+    again = cli("forecast", "fixtures/demo", "--json", "--policy", "dd7", "--future-sales", "0", cwd=tmp_path)
+    assert again.code == 0, again.err
+    assert json.loads(again.out)["policy"] == "dd7"
+    text = cli("forecast", "--as-of", "2026-11-10", "-k", "60", cwd=tmp_path)
+    assert text.code == 0 and "target 60" in text.out and text.err == ""
+    assert cli("forecast", "--policy", "weekly", cwd=tmp_path).code == 2
+    moved = cli("forecast", "--json", "--transit", "mfn=4-9", "--transit", "fba=2-4", cwd=tmp_path)
+    assert moved.code == 0 and json.loads(moved.out)["model"]["delivery_basis"]["assumed"] > 0
+    assert cli("forecast", "--transit", "ups=1-2", cwd=tmp_path).code == 2
 
 
 def test_forecast_cli_stops_when_an_import_fails(tmp_path):
     bad = tmp_path / "orders.txt"
     bad.write_text(HEADER + "\n" + line("202-1-1", "S", "2026-10-01T10:00:00+00:00", "Shipped", "ten") + "\n")
-    out = velocity("forecast", str(bad), "--json", cwd=tmp_path)
-    assert out.returncode == 1 and out.stdout == ""
-    assert "no forecast from incomplete data" in out.stderr and "Traceback" not in out.stderr
+    out = cli("forecast", str(bad), "--json", cwd=tmp_path)
+    assert out.code == 1 and out.out == ""
+    assert "no forecast from incomplete data" in out.err
 
 
-def test_backtest_cli_explains_what_it_needs(tmp_path):
-    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
-    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
-    out = velocity("backtest", "--json", cwd=tmp_path)
-    assert out.returncode == 1 and out.stdout == ""
-    assert "per-order feedback rows" in out.stderr and "hint:" in out.stderr
-
-
-def test_contacts_cli(tmp_path):
-    (tmp_path / "fixtures").symlink_to(Path(__file__).resolve().parents[1] / "fixtures")
-    assert velocity("import", "fixtures/demo", cwd=tmp_path).returncode == 0
-    out = velocity("contacts", "--format", "json", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+def test_contacts_cli(demo_db):
+    folder = demo_db.parent
+    out = cli("contacts", "--format", "json", cwd=folder)
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
     eligible = data["summary"]["eligible"]
     assert set(data) >= {"as_of", "rows"} and len(data["rows"]) == eligible > 0
-    listed = velocity("contacts", "--format", "csv", "--output", "list.csv", "--mark-sent", cwd=tmp_path)
-    assert listed.returncode == 0 and listed.stdout == ""
-    assert f"recorded {eligible:,} requests" in listed.stderr
-    assert len((tmp_path / "list.csv").read_text().splitlines()) == eligible + 1
-    after = json.loads(velocity("contacts", "--json", "--all", cwd=tmp_path).stdout)
+    listed = cli("contacts", "--format", "csv", "--output", "list.csv", "--mark-sent", cwd=folder)
+    assert listed.code == 0 and listed.out == ""
+    assert f"recorded {eligible:,} requests" in listed.err
+    assert len((folder / "list.csv").read_text().splitlines()) == eligible + 1
+    after = json.loads(cli("contacts", "--json", "--all", cwd=folder).out)
     assert after["summary"]["eligible"] == 0 and after["summary"]["excluded"]["already_requested"] == eligible
-    text = velocity("contacts", cwd=tmp_path)
-    assert "Nobody to ask today" in text.stdout
-    (tmp_path / "asked.txt").write_text("202-0000000-0000001 2026-11-01\n")
-    rec = velocity("contacts", "--record-sent", "asked.txt", cwd=tmp_path)
-    assert rec.returncode == 0 and "1 new to the request log" in rec.stderr
-    assert velocity("contacts", "--format", "xml", cwd=tmp_path).returncode == 2
-    assert velocity("contacts", "--transit", "mfn=5-2", cwd=tmp_path).returncode == 2
-    bad = velocity("contacts", "--output", "no/such/dir/x.csv", cwd=tmp_path)
-    assert bad.returncode == 1 and "cannot be written" in bad.stderr and "Traceback" not in bad.stderr
-    assert "Hello" in velocity("contacts", "--message", cwd=tmp_path).stdout
+    assert "Nobody to ask today" in cli("contacts", cwd=folder).out
+    (folder / "asked.txt").write_text("202-0000000-0000001 2026-11-01\n")
+    rec = cli("contacts", "--record-sent", "asked.txt", cwd=folder)
+    assert rec.code == 0 and "1 new to the request log" in rec.err
+    bad = cli("contacts", "--output", "no/such/dir/x.csv", cwd=folder)
+    assert bad.code == 1 and "cannot be written" in bad.err
+    assert "Hello" in cli("contacts", "--message", cwd=folder).out
+
+
+def test_backtest_cli_explains_what_it_needs(demo_db):
+    out = cli("backtest", "--json", cwd=demo_db.parent)
+    assert out.code == 1 and out.out == ""
+    assert "per-order feedback rows" in out.err and "hint:" in out.err

@@ -156,8 +156,11 @@ def _by_id(result: dict) -> dict[str, dict]:
 
 
 def test_every_reason_and_the_notes(shop):
-    r = ask(shop).contacts(as_of=AS_OF, opted_out=["buyer2@marketplace.amazon.co.uk"], include_excluded=True
-    ).data
+    r = (
+        ask(shop)
+        .contacts(as_of=AS_OF, opted_out=["buyer2@marketplace.amazon.co.uk"], include_excluded=True)
+        .data
+    )
     rows = _by_id(r)
     assert len(rows) == len(ORDERS)  # one row per order, not per item
     want = {
@@ -280,8 +283,7 @@ def test_do_not_contact_file(tmp_path):
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_escaped(shop):
-    rows = ask(shop).contacts(as_of=AS_OF, include_excluded=True).data["rows"]
-    parsed = list(csv.DictReader(io.StringIO(contacts.to_csv(rows))))
+    parsed = list(csv.DictReader(io.StringIO(ask(shop).contacts(as_of=AS_OF, include_excluded=True).csv())))
     assert list(parsed[0]) == list(contacts.COLUMNS)
     by_id = {r["order_id"]: r for r in parsed}
     assert by_id["202-0000001-0000001"]["buyer_name"] == '\'=HYPERLINK("x")'

@@ -7,8 +7,7 @@ import gzip
 import json
 import shutil
 
-from conftest import FIXTURES
-from test_cli import velocity
+from conftest import FIXTURES, cli
 from test_merge import HEADER, line
 
 from velocity import ingest
@@ -77,11 +76,11 @@ def test_import_json_reports_errors_and_exits_1(tmp_path):
     shutil.copy(FIXTURES / "bad" / "bad_date.txt", bad)
     good = tmp_path / "good.txt"
     shutil.copy(FORMATS / "all_orders__2022_us.txt", good)
-    out = velocity("import", str(bad), str(good), "--json", cwd=tmp_path)
-    assert out.returncode == 1
-    results = json.loads(out.stdout)
+    out = cli("import", str(bad), str(good), "--json", cwd=tmp_path)
+    assert out.code == 1
+    results = json.loads(out.out)
     assert [r["status"] for r in results] == ["error", "imported"]
     assert "line 3" in results[0]["error"] and results[0]["kind"] == "all_orders"
     # the data has the errors; stderr still says them, one line each (plus the hint)
-    assert out.stderr.startswith(f"velocity: error: {bad} (All Orders report): line 3")
-    assert "good.txt" not in out.stderr
+    assert out.err.startswith(f"velocity: error: {bad} (All Orders report): line 3")
+    assert "good.txt" not in out.err

@@ -4,12 +4,13 @@ against fixtures/formats/expected.json - counts and values written down when the
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
 
 import pytest
 from conftest import FIXTURES
 
-from velocity import ingest
+from velocity import ingest, store
 
 FORMATS = FIXTURES / "formats"
 EXPECTED = json.loads((FORMATS / "expected.json").read_text(encoding="utf-8"))
@@ -104,11 +105,21 @@ def test_overlapping_generations_newer_wins(con):
 FEEDBACK = sorted(n for n in EXPECTED if n.startswith("feedback__"))
 
 
+@pytest.fixture(scope="module")
+def orders_store(tmp_path_factory):
+    """Every All Orders fixture imported once: the orders let velocity place feedback in its marketplace."""
+    path = tmp_path_factory.mktemp("orders") / "v.duckdb"
+    with store.connect(path) as s:
+        for orders in ALL_ORDERS:
+            _import(s, orders)
+    return path
+
+
 @pytest.mark.parametrize("name", FEEDBACK)
-def test_feedback_dates_and_ratings(con, name):
+def test_feedback_dates_and_ratings(orders_store, tmp_path, name):
     e = EXPECTED[name]
-    for orders in ALL_ORDERS:  # the orders let velocity place the feedback in its marketplace
-        _import(con, orders)
+    shutil.copy(orders_store, tmp_path / "v.duckdb")
+    con = store.connect(tmp_path / "v.duckdb")
     result = _import(con, name)
     rows = con.execute("select order_id, feedback_date::varchar, rating from feedback").fetchall()
     assert len(rows) == e["orders"]
@@ -116,6 +127,7 @@ def test_feedback_dates_and_ratings(con, name):
     assert sorted(r for *_, r in rows) == sorted(e["ratings"])
     if result.marketplace is not None:
         assert result.marketplace == e["marketplace"]
+    con.close()
 
 
 def test_feedback_marketplace_option_decides_the_date_order(con):

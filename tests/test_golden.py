@@ -7,35 +7,43 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, need_olist
+from conftest import REPO, cli
 
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("VELOCITY_UPDATE_GOLDEN") == "1"
 
 
-def _velocity(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TZ": "UTC"}
-    env.pop("VELOCITY_DB", None)
-    out = subprocess.run(
-        [sys.executable, "-m", "velocity", *args], capture_output=True, text=True, cwd=cwd, env=env
-    )
-    assert out.returncode == 0, out.stderr
-    return out
+class _Out:
+    def __init__(self, stdout: str, stderr: str):
+        self.stdout, self.stderr = stdout, stderr
+
+
+def _velocity(*args: str, cwd: Path) -> _Out:
+    out = cli(*args, cwd=cwd)
+    assert out.code == 0, out.err
+    return _Out(out.out, out.err)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> dict[str, str]:
-    """The demo seller imported the way the README says, in a fresh folder."""
+    """The README typed in order in a fresh folder: its first command imports the demo (and forecasts), then
+    every example runs as shown."""
     folder = tmp_path_factory.mktemp("demo")
     (folder / "fixtures").symlink_to(REPO / "fixtures")
-    imported = _velocity("import", "fixtures/demo", cwd=folder)
+    first = _velocity("forecast", "fixtures/demo", cwd=folder)
     return {
-        "import": imported.stderr,
+        "folder": folder,
+        "first": first.stderr,
+        "first_import": _velocity("import", "fixtures/demo", "--db", "fresh.duckdb", cwd=folder).stderr,
+        "import": _velocity("import", "fixtures/demo", cwd=folder).stderr,
+        "history_import": _velocity(
+            "--db", "history.duckdb", "import", "fixtures/history", cwd=folder
+        ).stderr,
+        "history_again": _velocity("--db", "history.duckdb", "import", "fixtures/history", cwd=folder).stderr,
+        "backtest": _velocity("--db", "history.duckdb", "backtest", cwd=folder).stdout,
         "import_json": _velocity(
             "import", "fixtures/demo", "--json", "--db", "other.duckdb", cwd=folder
         ).stdout,
@@ -130,14 +138,9 @@ def test_forecast_chart(demo):
     assert "\x1b" not in chart
 
 
-def test_backtest_olist(tmp_path):
-    """The backtest on Olist's real timing that the README reports."""
-    need_olist()
-    from olist import write_exports
-
-    write_exports(tmp_path)
-    _velocity("import", ".", cwd=tmp_path)
-    _check("backtest_olist.txt", _velocity("backtest", "--as-of", "2018-08-31", cwd=tmp_path).stdout)
+def test_backtest_history(demo):
+    """The backtest on the bundled seller with every rating that the README shows."""
+    _check("backtest_history.txt", demo["backtest"])
 
 
 def test_contacts_text(demo):
@@ -153,7 +156,8 @@ def test_contacts_json_with_the_excluded(demo):
 
 
 def test_import_lines(demo):
-    _check("import.txt", demo["import"])
+    _check("import.txt", demo["first_import"])
+    assert all(line.endswith("unchanged (already imported)") for line in demo["import"].splitlines()[:-1])
 
 
 # --- the README ---------------------------------------------------------------------------------------------
@@ -161,6 +165,10 @@ def test_import_lines(demo):
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(?:sh|console)\n(.*?)```", README, re.S)
 TEXT_BLOCKS = re.findall(r"```text\n(.*?)```", README, re.S)
+
+
+def _console(start: str) -> str:
+    return next(b for b in BLOCKS if b.startswith(start)).removeprefix(start)
 
 
 def test_readme_starts_with_the_two_commands():
@@ -176,41 +184,46 @@ def test_ci_runs_the_readmes_test_command():
 
 
 def test_readme_example_output_is_real(demo):
-    console = next(b for b in BLOCKS if b.startswith("$ velocity import fixtures/demo"))
-    shown_import, shown_status = console.split("$ velocity status\n")
-    assert shown_import.removeprefix("$ velocity import fixtures/demo\n") == demo["import"]
+    shown_import, shown_status = _console("$ velocity import fixtures/demo\n").split("$ velocity status\n")
+    assert shown_import == demo["import"]
     assert shown_status == demo["status"]
 
 
 def test_readme_sales_output_is_real(demo):
-    console = next(b for b in BLOCKS if b.startswith("$ velocity sales\n"))
-    assert console.removeprefix("$ velocity sales\n") == demo["sales"]
+    assert _console("$ velocity sales\n") == demo["sales"]
     assert TEXT_BLOCKS[0] == (GOLDEN / "sales_chart.txt").read_text(encoding="utf-8")
 
 
 def test_readme_health_output_is_real(demo):
-    console = next(b for b in BLOCKS if b.startswith("$ velocity health\n"))
-    assert console.removeprefix("$ velocity health\n") == demo["health"]
+    assert _console("$ velocity health\n") == demo["health"]
 
 
 def test_readme_forecast_output_is_real(demo):
-    console = next(b for b in BLOCKS if b.startswith("$ velocity forecast\n"))
-    assert console.removeprefix("$ velocity forecast\n") == demo["forecast"]
+    assert _console("$ velocity forecast\n") == demo["forecast"]
     assert TEXT_BLOCKS[1] == (GOLDEN / "forecast_chart.txt").read_text(encoding="utf-8")
 
 
-def test_readme_backtest_output_is_the_golden_one():
-    console = next(b for b in BLOCKS if b.startswith("$ velocity backtest --as-of 2018-08-31\n"))
-    golden = (GOLDEN / "backtest_olist.txt").read_text(encoding="utf-8")
-    assert console.removeprefix("$ velocity backtest --as-of 2018-08-31\n") == golden
+def test_readme_backtest_output_is_real(demo):
+    shown_import, shown = _console("$ velocity --db history.duckdb import fixtures/history\n").split(
+        "$ velocity --db history.duckdb backtest\n"
+    )
+    assert shown_import == demo["history_import"] and shown == demo["backtest"]
 
 
 def test_readme_contacts_output_is_real(demo):
-    head = next(b for b in BLOCKS if b.startswith("$ velocity contacts | head -8\n"))
-    assert head.removeprefix("$ velocity contacts | head -8\n") == "".join(
-        demo["contacts"].splitlines(keepends=True)[:8]
-    )
-    tail = next(b for b in BLOCKS if b.startswith("$ velocity contacts | tail -9\n"))
-    assert tail.removeprefix("$ velocity contacts | tail -9\n") == "".join(
-        demo["contacts"].splitlines(keepends=True)[-9:]
-    )
+    lines = demo["contacts"].splitlines(keepends=True)
+    assert _console("$ velocity contacts | head -8\n") == "".join(lines[:8])
+    assert _console("$ velocity contacts | tail -9\n") == "".join(lines[-9:])
+
+
+def test_readme_python_example_runs(demo):
+    """The notebook example, run as a doctest in the demo's folder."""
+    import contextlib
+    import doctest
+
+    [block] = re.findall(r"```pycon\n(.*?)```", README, re.S)
+    test = doctest.DocTestParser().get_doctest(block, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    with contextlib.chdir(demo["folder"]):
+        runner.run(test)
+    assert runner.failures == 0 and runner.tries >= 6

@@ -7,13 +7,11 @@ from datetime import date
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, SHARED, ask
-from test_merge import HEADER, line, write
+from conftest import FIXTURES, ask
+from test_merge import line, write
 
 from velocity import ingest, sales
 from velocity.errors import VelocityError
-
-RETAIL = SHARED / "data" / "online_retail" / "online_retail_sample.csv"
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +177,7 @@ def test_days_without_orders_are_zeros_and_as_of_cuts(tmp_path, con):
         ],
     )
     ingest.import_paths(con, [path])
-    r = ask(con).sales( as_of=date(2026, 10, 6)).data
+    r = ask(con).sales(as_of=date(2026, 10, 6)).data
     assert [d["date"] for d in r["daily"]] == [f"2026-10-0{i}" for i in range(1, 7)]
     assert [d["sales"] for d in r["daily"]] == [10.0, 0.0, 0.0, 0.0, 20.0, 0.0]
     assert r["daily"][-1]["sales_28d"] == 30.0
@@ -255,10 +253,10 @@ def test_currencies_are_never_added(tmp_path, con):
     gbp = ask(con).sales().data
     assert gbp["currency"] == "GBP" and sum(d["sales"] for d in gbp["daily"]) == 300.0
     assert any("also sells in EUR (DE)" in n for n in gbp["notes"])
-    eur = ask(con).sales( currency="eur").data
+    eur = ask(con).sales(currency="eur").data
     assert eur["currency"] == "EUR" and sum(d["sales"] for d in eur["daily"]) == 70.0
     with pytest.raises(VelocityError, match="no sales in USD"):
-        ask(con).sales( currency="USD").data
+        ask(con).sales(currency="USD")
 
 
 def test_hold_without_a_rise_is_not_velocity(tmp_path, con):
@@ -276,45 +274,7 @@ def test_hold_without_a_rise_is_not_velocity(tmp_path, con):
         for i in range(56)
     ]
     ingest.import_paths(con, [orders(tmp_path / "o.txt", rows)])
-    r = ask(con).sales( hold_date=date(2026, 10, 25)).data
+    r = ask(con).sales(hold_date=date(2026, 10, 25)).data
     assert r["hold"]["source"] == "given" and r["hold"]["start"] == "2026-10-25"
     assert r["verdict"] == "hold_without_rise"
     assert r["trigger"]["rise_start"] is None
-
-
-# --- a real retailer -----------------------------------------------------------------------------------------
-
-
-def test_online_retail_autumn_2011_rise(tmp_path, con):
-    """UCI Online Retail (a UK gift retailer): its sales rise in autumn 2011."""
-    if not RETAIL.exists():
-        pytest.skip(f"the shared data set is not at {RETAIL}")
-    import duckdb
-
-    header = HEADER.split("\t")
-    conv = duckdb.connect()
-    values = {
-        "amazon-order-id": "'202-' || lpad(regexp_replace(InvoiceNo::varchar, '[^0-9]', '', 'g'), 7, '0') || '-0000000'",
-        "purchase-date": "strftime(InvoiceDate, '%Y-%m-%dT%H:%M:%S+00:00')",
-        "last-updated-date": "strftime(InvoiceDate, '%Y-%m-%dT%H:%M:%S+00:00')",
-        "order-status": "'Shipped'",
-        "fulfillment-channel": "'Merchant'",
-        "sales-channel": "'Amazon.co.uk'",
-        "sku": "StockCode::varchar",
-        "item-status": "'Shipped'",
-        "quantity": "sum(Quantity)::varchar",
-        "currency": "'GBP'",
-        "item-price": "round(sum(Quantity * UnitPrice), 2)::varchar",
-    }
-    select = ", ".join(f'{values.get(h, chr(39) * 2)} as "{h}"' for h in header)
-    out = tmp_path / "online_retail_all_orders.txt"
-    conv.execute(
-        f"copy (select {select} from read_csv('{RETAIL}') where Quantity > 0 and UnitPrice > 0"
-        f" group by InvoiceNo, InvoiceDate, StockCode) to '{out}' (delimiter '\t', header, quote '')"
-    )
-    [result] = ingest.import_paths(con, [out])
-    assert result.status == "imported", result.error
-    r = ask(con).sales().data
-    rise = date.fromisoformat(r["trigger"]["rise_start"])
-    assert date(2011, 8, 15) <= rise <= date(2011, 11, 30), rise
-    assert r["verdict"] == "rise_without_hold"

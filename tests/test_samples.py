@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import SAMPLES, need_shared
+from conftest import SAMPLES
 
 from velocity import ingest
 
@@ -28,7 +28,6 @@ HEADER_ONLY = {
 
 @pytest.mark.parametrize("name", sorted(WITH_ROWS))
 def test_sample_with_rows(con, name):
-    need_shared()
     kind, rows, records = WITH_ROWS[name]
     [result] = ingest.import_paths(con, [SAMPLES / name])
     assert (result.status, result.kind, result.rows, result.new) == ("imported", kind, rows, records)
@@ -36,7 +35,6 @@ def test_sample_with_rows(con, name):
 
 @pytest.mark.parametrize("name", sorted(HEADER_ONLY))
 def test_header_only_sample_is_recognised(con, name):
-    need_shared()
     [result] = ingest.import_paths(con, [SAMPLES / name])
     assert (result.status, result.kind, result.rows) == ("imported", HEADER_ONLY[name], 0)
     assert "header only: no rows" in result.notes
@@ -44,14 +42,12 @@ def test_header_only_sample_is_recognised(con, name):
 
 def test_feedback_sample_placeholder_rows_are_refused_as_feedback(con):
     """Its rows are placeholders ('Rating' where a 1-5 rating belongs): recognised, refused, row named."""
-    need_shared()
     [result] = ingest.import_paths(con, [SAMPLES / "feedback__airbyte_fixture.tsv"])
     assert (result.status, result.kind) == ("error", "feedback")
     assert "line 2" in result.error and "Rating" in result.error
 
 
 def test_sample_values(con):
-    need_shared()
     ingest.import_paths(con, [SAMPLES / "all_orders__airbyte_real_records.tsv"])
     row = con.execute(
         "select order_status, marketplace, currency, item_price, item_tax, purchase_ts::varchar, quantity"
@@ -66,14 +62,12 @@ def test_sample_values(con):
 
 
 def test_folder_skips_unrelated_json_with_a_note(con):
-    need_shared()
     results = {r.path.rsplit("/", 1)[-1]: r for r in ingest.import_paths(con, [SAMPLES])}
     skipped = results["solicitations_api_model__amzn.json"]
     assert skipped.status == "skipped" and "not an account-health report" in skipped.notes[0]
 
 
 def test_reserve_is_absent_in_samples(con):
-    need_shared()
     ingest.import_paths(con, [SAMPLES / "settlement_v1__airbyte_real_records.tsv"])
     lines = con.execute(
         "select transaction_type, amount_description, amount::double from settlement_lines order by 1"

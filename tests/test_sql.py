@@ -28,13 +28,20 @@ ANSWER_VALUES = {
     "marketplace": None,
     "opted_out": [],
     "soon": 7,
+    "all": True,
     **{f"{c}_{e}": None for c in ("fba", "mfn") for e in ("edd", "ldd")},
 }
 
 
 def test_the_tree_shows_the_layers():
     root = sql.queries_dir()
-    assert {p.name for p in root.iterdir() if p.is_dir()} >= {"reference", "staging", "orders", "answers", "migrations"}
+    assert {p.name for p in root.iterdir() if p.is_dir()} >= {
+        "reference",
+        "staging",
+        "orders",
+        "answers",
+        "migrations",
+    }
     assert all(n.startswith("stg_") for n in sql.names("staging"))
     assert "orders" in sql.names("orders") and "order_windows" in sql.names("orders")
     for name in sql.names():
@@ -96,7 +103,9 @@ def test_loader_refuses_a_cycle(tmp_path):
 
 
 def test_loader_refuses_undeclared_parameters_and_missing_headers(tmp_path):
-    root = _tree(tmp_path, {"answers/a.sql": "-- a\n-- reads: orders\n-- params: none\nselect $x from orders"})
+    root = _tree(
+        tmp_path, {"answers/a.sql": "-- a\n-- reads: orders\n-- params: none\nselect $x from orders"}
+    )
     with pytest.raises(sql.SqlError, match="declares params"):
         sql.build_catalog(root)
     root = _tree(tmp_path / "2", {"answers/b.sql": "-- b\nselect 1"})
@@ -109,6 +118,9 @@ def test_composed_query_inlines_what_it_reads_in_order():
     assert text.index("order_windows as (") < text.index("contact_list as (")
     assert "from orders" in text  # the order table, read as the table it is
     assert sql.params("forecast_groups") >= {"as_of", "through", "currency", "fba_edd"}
+    # a whole rebuild reads the order layer's tables without the touched-orders semi-join
+    semi = "in (select order_id from touched_orders)"
+    assert semi in sql.query("orders") and semi not in sql.query("orders", every_order=True)
 
 
 def _empty_raw(con, kind):

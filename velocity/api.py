@@ -110,15 +110,40 @@ class Backtest(Answer):
 
 
 class Contacts(Answer):
+    """The contact list: its rows stay a polars frame from DuckDB to the output (no object per row)."""
+
+    def __init__(self, result):
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "table", "rows")
+
+    @property
+    def data(self) -> dict:  # the JSON contract as Python objects, built on first use
+        if "_data" not in self.__dict__:
+            object.__setattr__(self, "_data", self.result.as_dict())
+        return self.__dict__["_data"]
+
+    def json(self, indent: int | None = 2) -> str:
+        return self.result.to_json()
+
+    def csv(self) -> str:
+        return self.result.to_csv()
+
     def text(self) -> str:
         from velocity import render
 
-        return render.contacts_text(self.data)
+        return render.contacts_text(self.result)
 
-    def csv(self) -> str:
-        from velocity import contacts
+    def frame(self):
+        return self.result.rows
 
-        return contacts.to_csv(self.data["rows"])
+    def eligible(self) -> list[str]:
+        """The order ids listed as eligible (what --mark-sent records)."""
+        return self.result.eligible()
+
+    def __getitem__(self, key: str):
+        if key in self.result.head:
+            return self.result.head[key]
+        return {"summary": self.result.summary, "notes": self.result.notes}.get(key) or self.data[key]
 
 
 class Velocity:
@@ -142,12 +167,16 @@ class Velocity:
 
     # -- writing ---------------------------------------------------------------------------------------
 
-    def import_paths(self, paths: Iterable[Path | str], *, marketplace: str | None = None, progress=None) -> list:
+    def import_paths(
+        self, paths: Iterable[Path | str], *, marketplace: str | None = None, progress=None
+    ) -> list:
         """Import export files and folders (.zip and .gz too): one FileResult per file."""
         from velocity import ingest
 
         self._writable("import")
-        return ingest.import_paths(self.store, [Path(p) for p in paths], marketplace=marketplace, progress=progress)
+        return ingest.import_paths(
+            self.store, [Path(p) for p in paths], marketplace=marketplace, progress=progress
+        )
 
     def mark_sent(self, order_ids: Iterable[str], on: date | str, source: str = "mark_sent") -> int:
         """Record buyers asked for feedback on a day (once per order, ever): how many were new to the log."""
@@ -167,7 +196,8 @@ class Velocity:
     def _writable(self, what: str) -> None:
         if not self.store.writable:
             raise VelocityError(
-                f"{self.path}: opened for reading: cannot {what}", "open it with velocity.open(path, write=True)"
+                f"{self.path}: opened for reading: cannot {what}",
+                "open it with velocity.open(path, write=True)",
             )
 
     # -- answers --------------------------------------------------------------------------------------
@@ -245,7 +275,9 @@ class Velocity:
 
         if step < 1:
             raise VelocityError("--step must be at least 1 day", "", ExitCode.USAGE)
-        return Backtest(forecast.backtest(self.store, self.context(**where), step=step, draws=draws, seed=seed), "cutoffs")
+        return Backtest(
+            forecast.backtest(self.store, self.context(**where), step=step, draws=draws, seed=seed), "cutoffs"
+        )
 
     def contacts(
         self,
@@ -261,7 +293,7 @@ class Velocity:
         """Whom: every order whose buyer may be asked for feedback today, with the forecast's view of asking."""
         from velocity import contacts
 
-        data = contacts.analyse(
+        result = contacts.analyse(
             self.store,
             self.context(**where),
             opted_out=opted_out,
@@ -271,10 +303,10 @@ class Velocity:
             feedback_needed=feedback_needed,
             seed=seed,
         )
-        return Contacts(data, "rows")
+        return Contacts(result)
 
 
-def open(path: Path | str | None = None, *, write: bool = False, create: bool = False) -> Velocity:  # noqa: A001
+def open(path: Path | str | None = None, *, write: bool = False, create: bool = False) -> Velocity:
     """Open a velocity store (default: VELOCITY_DB, else ./velocity.duckdb). Read-only unless write; create
     makes a new store where none exists (with write)."""
     return Velocity(open_store(path, write=write, create=create))

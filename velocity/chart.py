@@ -1,94 +1,178 @@
 """Terminal charts (plotext), drawn from the plain data the core returns: never a figure of their own.
 
-Kept apart from velocity.render so that the core and the text output never import plotext.
+Read at a glance, in colour or not (NO_COLOR): each series has its own marker (the 80% band a shaded area,
+the median a line of dots, the target a double line, the cap a dotted one); the legend is a line of text
+under the frame, so it never covers the data; money reads 12k, not 1.2e4; dates carry the year when the
+range crosses one. Kept apart from velocity.render so that the core and the text output never import plotext.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, timedelta
+
+BAND, MEDIAN, BARS, PACE = "░", "•", "▒", "•"
 
 
-def sales_chart(result: dict, *, width: int = 100, height: int = 24, colour: bool = False) -> str:
-    """Daily sales as bars, the 28-day pace (per day) as a line, the rise and the hold marked."""
-    import plotext as plt
-
-    days = result["daily"]
-    fig = plt.figure
-    fig.clear()
-    plt.terminal.limit(False, False)
-    fig.plot_size(width, height)
-    x = list(range(len(days)))
-    pace = [d["sales_28d"] / min(result["window_days"], i + 1) for i, d in enumerate(days)]
-    # light bars, so that the 28-day pace line drawn over them stays visible
-    fig.draw(fig.bar(x, [d["sales"] for d in days], marker="░").label("sales a day"))
-    fig.draw(fig.signal(x, pace).label("28-day pace, a day"))
-    first = date.fromisoformat(days[0]["date"])
-    top = max([d["sales"] for d in days] + pace + [1.0])
-    for label, when in (("rise", result["trigger"]["rise_start"]), ("hold", result["hold"]["start"])):
-        at = (date.fromisoformat(when) - first).days if when is not None else -1
-        if 0 <= at < len(days):  # a vertical mark in data coordinates, named in the legend
-            fig.draw(fig.segment((at, at), (0, top)).label(f"{label} {when}"))
-    ticks = list(range(len(days) - 1, -1, -7))[::-1]
-    fig.ruler(axis=0).ticks(ticks, [days[i]["date"][5:] for i in ticks])
-    held = result["hold"]["held_amount"]
-    title = f"{result['currency']} sales a day to {result['as_of']}"
-    if held is not None:
-        title += f"; {held:,.2f} {result['hold']['held_currency']} held"
-    fig.title(title)
-    return fig.build().string(colorless=not colour)
-
-
-def _days_axis(fig, result: dict, n: int) -> None:
-    ticks = list(range(0, n + 1, 7 if n <= 42 else 14))
-    daily = result["daily"]
-    fig.ruler(axis=0).ticks(ticks, [result["as_of"][5:]] + [daily[i - 1]["date"][5:] for i in ticks[1:]])
-
-
-def _cap_mark(fig, result: dict, n: int, top: float) -> None:
-    first = date.fromisoformat(result["daily"][0]["date"])
-    cap = (date.fromisoformat(result["hold"]["cap_date"]) - first).days + 1
-    if 0 < cap <= n:
-        fig.draw(fig.segment((cap, cap), (0, top)).label(f"90-day cap {result['hold']['cap_date']}"))
-
-
-def _new_figure(width: int, height: int):
+def _figure(width: int, height: int):
     import plotext as plt
 
     fig = plt.figure
     fig.clear()
     plt.terminal.limit(False, False)
     fig.plot_size(width, height)
+    fig.legend(active=False)
     return fig
 
 
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """0 and round steps up to at least `top`: 0, 5k, 10k, 15k ..."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [step * i for i in range(math.ceil(top / step) + 1)]
+
+
+def plain(value: float) -> str:
+    """A figure as people write it on an axis: 850, 12k, 1.5k, 2.1m."""
+    if abs(value) >= 1e6:
+        text = f"{value / 1e6:.1f}".rstrip("0").rstrip(".") + "m"
+    elif abs(value) >= 1e3:
+        text = f"{value / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
+    else:
+        text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return text
+
+
+def _y_axis(fig, top: float) -> None:
+    ticks = nice_ticks(top)
+    fig.ruler(axis=1).lim(0, ticks[-1])
+    fig.ruler(axis=1).ticks(ticks, [plain(t) for t in ticks])
+
+
+def _day_labels(days: list[date]) -> list[str]:
+    crosses = days[0].year != days[-1].year
+    return [d.isoformat() if crosses else d.strftime("%d %b") for d in days]
+
+
+def _x_axis(fig, first: date, n: int, step: int) -> None:
+    ticks = list(range(0, n, step))
+    fig.ruler(axis=0).ticks(ticks, _day_labels([first + timedelta(days=t) for t in ticks]))
+
+
+def _legend(items: list[tuple[str, str]], width: int) -> str:
+    """The legend as text under the chart: marker and words, wrapped to the width."""
+    lines, current = [], ""
+    for marker, words in items:
+        entry = f"{marker} {words}"
+        if current and len(current) + 3 + len(entry) > width:
+            lines.append(current)
+            current = entry
+        else:
+            current = f"{current}   {entry}" if current else entry
+    lines.append(current)
+    return "\n".join(" " + line for line in lines)
+
+
+def _fine(x: list[float], y: list[float], per_unit: int) -> tuple[list[float], list[float]]:
+    """The series at `per_unit` points per day (linear between days), so a filled band has a point in
+    every column of the terminal."""
+    if len(x) < 2 or per_unit <= 1:
+        return list(x), list(y)
+    fx, fy = [], []
+    for (x0, y0), (x1, y1) in zip(zip(x, y, strict=True), zip(x[1:], y[1:], strict=True), strict=False):
+        for k in range(per_unit):
+            fx.append(x0 + (x1 - x0) * k / per_unit)
+            fy.append(y0 + (y1 - y0) * k / per_unit)
+    return [*fx, x[-1]], [*fy, y[-1]]
+
+
+def _band(fig, x: list[int], low: list[float], high: list[float], width: int) -> None:
+    """The 80% band as a shaded area between p10 and p90."""
+    per = max(1, math.ceil(width / max(len(x) - 1, 1)))
+    fx, hi = _fine(x, high, per)
+    _, lo = _fine(x, low, per)
+    fig.draw(fig.signal(fx, hi, marker=BAND).fill(fig.signal(fx, lo, marker=BAND)).density("full"))
+    fig.draw(fig.signal(fx, lo, marker=BAND).lines().density("full"))
+
+
+def _line(fig, x: list[float], y: list[float], marker: str) -> None:
+    fig.draw(fig.signal(x, y, marker=marker).lines().density("full"))
+
+
+def sales_chart(result: dict, *, width: int = 100, height: int = 24, colour: bool = False) -> str:
+    """Daily sales as shaded bars, the 28-day pace (a day) as a line of dots, the rise and the hold marked."""
+    days = result["daily"]
+    fig = _figure(width, height - 2)
+    x = list(range(len(days)))
+    sales = [d["sales"] for d in days]
+    pace = [d["sales_28d"] / min(result["window_days"], i + 1) for i, d in enumerate(days)]
+    fig.draw(fig.bar(x, sales, marker=BARS))
+    _line(fig, x, pace, PACE)
+    legend = [(BARS, "sales a day"), (PACE, "28-day pace, a day")]
+    first = date.fromisoformat(days[0]["date"])
+    for name, when, style, mark in (
+        ("rise", result["trigger"]["rise_start"], "dotted", "┊"),
+        ("hold", result["hold"]["start"], "double", "║"),
+    ):
+        at = (date.fromisoformat(when) - first).days if when is not None else -1
+        if 0 <= at < len(days):
+            fig.line(at, orientation="v", style=style)
+            legend.append((mark, f"{name} {when}"))
+    _y_axis(fig, max(sales + pace + [1.0]))
+    _x_axis(fig, first, len(days), 7 if len(days) <= 70 else 14)
+    held = result["hold"]["held_amount"]
+    title = f"{result['currency']} sales a day to {days[-1]['date']}"
+    if held is not None:
+        title += f"; {held:,.2f} {result['hold']['held_currency']} held"
+    fig.title(title)
+    return fig.build().string(colorless=not colour) + "\n" + _legend(legend, width)
+
+
 def forecast_chart(result: dict, *, width: int = 100, height: int = 24, colour: bool = False) -> str:
-    """Two panels: positive feedback since the hold (known on the as-of day, then the forecast median and
-    80% band), the target as a line and the 90-day cap as a mark; below, the money released (median, band)."""
-    # to a week or more past the late release (at least three weeks): the cap may be months away
-    late = (date.fromisoformat(result["feedback_release"]["p90"]) - date.fromisoformat(result["as_of"])).days
+    """Two panels: positive feedback since the hold (known at the data's end, then the forecast median and
+    its 80% band) against the target, the 90-day cap marked; below, the money released (median, band)."""
+    start = date.fromisoformat(result["daily"][0]["date"]) - timedelta(days=1)
+    late = (date.fromisoformat(result["feedback_release"]["p90"]) - start).days
     daily = result["daily"][: max(21, late + 10)]
     n = len(daily)
     known = result["positive_since_hold"]
     x = list(range(n + 1))
-    fig = _new_figure(width, height)
+    top_height = max(12, (height * 3) // 5)
+    fig = _figure(width, top_height - 2)
     total = [d["positive_total"] for d in daily]
-    for key, label in (("p90", "late (p90)"), ("p50", "likely (p50)"), ("p10", "early (p10)")):
-        fig.draw(fig.signal(x, [known, *(known + t[key] for t in total)]).label(label))
+    _band(
+        fig,
+        x,
+        [known, *(known + t["p10"] for t in total)],
+        [known, *(known + t["p90"] for t in total)],
+        width,
+    )
+    _line(fig, x, [known, *(known + t["p50"] for t in total)], MEDIAN)
     need = result["feedback_needed"]
-    fig.draw(fig.segment((0, n), (need, need)).label(f"target {need}"))
-    _cap_mark(fig, result, n, max(need, known + total[-1]["p90"], 1))
-    fig.legend(x=width - 12, y=height - 5, ha="right", va="bottom")  # rising lines leave that corner free
-    _days_axis(fig, result, n)
+    fig.line(need, orientation="h", style="double")
+    legend = [(MEDIAN, "likely (p50)"), (BAND, "80% band (p10-p90)"), ("═", f"target {need}")]
+    cap = (date.fromisoformat(result["hold"]["cap_date"]) - start).days
+    if 0 < cap <= n:
+        fig.line(cap, orientation="v", style="dotted")
+        legend.append(("┊", f"90-day cap {result['hold']['cap_date']}"))
+    _y_axis(fig, max(need, known + total[-1]["p90"], 1))
+    _x_axis(fig, start, n + 1, 7 if n <= 42 else 14)
     since = "since the hold" if result["hold"]["start"] else "from now"
-    cap = result["hold"]["cap_date"]
-    fig.title(f"positive feedback {since}: {known} on {result['as_of']}, then the forecast (cap {cap})")
-    feedback = fig.build().string(colorless=not colour)
+    fig.title(f"positive feedback {since}: {known} on {start.isoformat()}, then the forecast")
+    feedback = fig.build().string(colorless=not colour) + "\n" + _legend(legend, width)
 
-    fig = _new_figure(width, max(10, height // 2))
+    fig = _figure(width, max(8, height - top_height - 2))
     money = [d["released_amount"] for d in daily]
-    for key, label in (("p90", "p90"), ("p50", "median"), ("p10", "p10")):
-        fig.draw(fig.signal(x, [0.0, *(m[key] for m in money)]).label(label))
-    _cap_mark(fig, result, n, max(money[-1]["p90"], 1.0))
-    _days_axis(fig, result, n)
-    fig.title(f"{result['currency']} released after {result['as_of']} (policy {result['policy']})")
-    return feedback + "\n" + fig.build().string(colorless=not colour)
+    _band(fig, x, [0.0, *(m["p10"] for m in money)], [0.0, *(m["p90"] for m in money)], width)
+    _line(fig, x, [0.0, *(m["p50"] for m in money)], MEDIAN)
+    if 0 < cap <= n:
+        fig.line(cap, orientation="v", style="dotted")
+    _y_axis(fig, max(money[-1]["p90"], 1.0))
+    _x_axis(fig, start, n + 1, 7 if n <= 42 else 14)
+    fig.title(
+        f"{result['currency']} released after {start.isoformat()} (policy {result['policy']}), {MEDIAN} likely, {BAND} 80%"
+    )
+    return feedback + "\n\n" + fig.build().string(colorless=not colour)

@@ -30,7 +30,9 @@ app = typer.Typer(
 )
 
 DEFAULT_DB = "velocity.duckdb"
-_GLOBAL: dict = {"db": None}  # `velocity --db X COMMAND`: set by the main callback for the command that follows
+_GLOBAL: dict = {
+    "db": None
+}  # `velocity --db X COMMAND`: set by the main callback for the command that follows
 
 
 def say(message: str) -> None:
@@ -46,12 +48,19 @@ def usage(message: str, hint: str = "") -> VelocityError:
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", metavar="PATH", help="The store file [default: VELOCITY_DB, else velocity.duckdb].", show_default=False),
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The store file [default: VELOCITY_DB, else velocity.duckdb].",
+        show_default=False,
+    ),
 ]
 FormatOption = Annotated[
     str, typer.Option("--format", metavar="FORMAT", help="text, json, or csv (the answer's table).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the data as JSON on stdout (talk stays on stderr).")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the data as JSON on stdout (talk stays on stderr).")
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -64,15 +73,24 @@ AsOfOption = Annotated[
 ]
 HoldDateOption = Annotated[
     str | None,
-    typer.Option("--hold-date", metavar="DATE", help="The day the hold began, if the settlements do not show it."),
+    typer.Option(
+        "--hold-date", metavar="DATE", help="The day the hold began, if the settlements do not show it."
+    ),
 ]
 CurrencyOption = Annotated[
     str | None,
-    typer.Option("--currency", metavar="CODE", help="Currency to answer in [default: the one with most orders].", show_default=False),
+    typer.Option(
+        "--currency",
+        metavar="CODE",
+        help="Currency to answer in [default: the one with most orders].",
+        show_default=False,
+    ),
 ]
 MarketplaceOption = Annotated[
     str | None,
-    typer.Option("--marketplace", "-m", metavar="CODE", help="Only this marketplace (UK, US, DE ...) [default: all]."),
+    typer.Option(
+        "--marketplace", "-m", metavar="CODE", help="Only this marketplace (UK, US, DE ...) [default: all]."
+    ),
 ]
 ImportMarketplaceOption = Annotated[
     str | None,
@@ -83,7 +101,9 @@ ImportMarketplaceOption = Annotated[
         help="Marketplace (UK, US, DE ...) of files that do not name one.",
     ),
 ]
-NoChartOption = Annotated[bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")]
+NoChartOption = Annotated[
+    bool, typer.Option("--no-chart", help="No chart (it is drawn only on a terminal anyway).")
+]
 PolicyOption = Annotated[
     str,
     typer.Option(
@@ -123,13 +143,17 @@ class Run:
     """What every command shares: the store path (global --db, the command's --db, VELOCITY_DB), the
     output format, and the one place errors become exit codes."""
 
-    def __init__(self, db: Path | None, output: str = "text", as_json: bool = False, *, formats=("text", "json", "csv")):
+    def __init__(
+        self, db: Path | None, output: str = "text", as_json: bool = False, *, formats=("text", "json", "csv")
+    ):
         self.db = db or _GLOBAL["db"] or Path(os.environ.get("VELOCITY_DB") or DEFAULT_DB)
         fmt = output.lower()
         if fmt == "table":
             fmt = "text"
         if fmt not in formats:
-            raise usage(f"--format {output!r} is not one velocity writes here", f"choose {', '.join(formats)}")
+            raise usage(
+                f"--format {output!r} is not one velocity writes here", f"choose {', '.join(formats)}"
+            )
         if as_json and fmt not in ("text", "json"):
             raise usage(f"--json and --format {fmt} ask for two different outputs", "give one of them")
         self.format = "json" if as_json else fmt
@@ -170,8 +194,15 @@ def transit_option(values: list[str] | None) -> dict[str, tuple[int, int]] | Non
     for value in values:
         channel, _, days = value.partition("=")
         low, _, high = days.partition("-")
-        if channel.lower() not in ("fba", "mfn") or not low.isdigit() or not high.isdigit() or int(low) > int(high):
-            raise usage(f"--transit {value!r} is not CHANNEL=EARLIEST-LATEST", "e.g. --transit mfn=3-7 or fba=1-2")
+        if (
+            channel.lower() not in ("fba", "mfn")
+            or not low.isdigit()
+            or not high.isdigit()
+            or int(low) > int(high)
+        ):
+            raise usage(
+                f"--transit {value!r} is not CHANNEL=EARLIEST-LATEST", "e.g. --transit mfn=3-7 or fba=1-2"
+            )
         out[channel.lower()] = (int(low), int(high))
     return out
 
@@ -207,8 +238,12 @@ def terminal_chart(draw: Callable[..., str], data: dict) -> None:
     if not sys.stdout.isatty():
         return
     size = os.get_terminal_size()
-    chart = draw(data, width=min(size.columns, 120), height=max(16, min(size.lines - 2, 30)),
-                 colour=not os.environ.get("NO_COLOR"))
+    chart = draw(
+        data,
+        width=min(size.columns, 120),
+        height=max(16, min(size.lines - 2, 30)),
+        colour=not os.environ.get("NO_COLOR"),
+    )
     sys.stdout.write("\n" + chart + "\n")
 
 
@@ -305,7 +340,12 @@ def main_options(
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Export files or folders (searched recursively; .zip and .gz too).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH...", help="Export files or folders (searched recursively; .zip and .gz too)."
+        ),
+    ],
     db: DbOption = None,
     marketplace: ImportMarketplaceOption = None,
     as_json: JsonOption = False,
@@ -346,13 +386,31 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def rating(
-    as_of: Annotated[str, typer.Option("--date", metavar="DATE", help="The day you read the table on Seller Central (YYYY-MM-DD).")],
-    marketplace: Annotated[str, typer.Option("--marketplace", "-m", metavar="CODE", help="Marketplace code, e.g. UK.")],
-    d30: Annotated[str | None, typer.Option("--d30", metavar="P,N,N", help="30 days: positive,neutral,negative")] = None,
-    d90: Annotated[str | None, typer.Option("--d90", metavar="P,N,N", help="90 days: positive,neutral,negative")] = None,
-    d365: Annotated[str | None, typer.Option("--d365", metavar="P,N,N", help="365 days: positive,neutral,negative")] = None,
-    lifetime: Annotated[str | None, typer.Option("--lifetime", metavar="P,N,N", help="Lifetime: positive,neutral,negative")] = None,
-    file: Annotated[Path, typer.Option("--file", metavar="PATH", help="The CSV the readings are kept in (created if missing).")] = Path("feedback-rating.csv"),
+    as_of: Annotated[
+        str,
+        typer.Option(
+            "--date", metavar="DATE", help="The day you read the table on Seller Central (YYYY-MM-DD)."
+        ),
+    ],
+    marketplace: Annotated[
+        str, typer.Option("--marketplace", "-m", metavar="CODE", help="Marketplace code, e.g. UK.")
+    ],
+    d30: Annotated[
+        str | None, typer.Option("--d30", metavar="P,N,N", help="30 days: positive,neutral,negative")
+    ] = None,
+    d90: Annotated[
+        str | None, typer.Option("--d90", metavar="P,N,N", help="90 days: positive,neutral,negative")
+    ] = None,
+    d365: Annotated[
+        str | None, typer.Option("--d365", metavar="P,N,N", help="365 days: positive,neutral,negative")
+    ] = None,
+    lifetime: Annotated[
+        str | None, typer.Option("--lifetime", metavar="P,N,N", help="Lifetime: positive,neutral,negative")
+    ] = None,
+    file: Annotated[
+        Path,
+        typer.Option("--file", metavar="PATH", help="The CSV the readings are kept in (created if missing)."),
+    ] = Path("feedback-rating.csv"),
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -442,7 +500,11 @@ def health(
 def forecast(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Exports to import first (files or folders); none: use the store as it is.", show_default=False),
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Exports to import first (files or folders); none: use the store as it is.",
+            show_default=False,
+        ),
     ] = None,
     db: DbOption = None,
     as_of: AsOfOption = None,
@@ -453,7 +515,12 @@ def forecast(
     feedback_needed: NeededOption = None,
     future_sales: Annotated[
         float | None,
-        typer.Option("--future-sales", metavar="N", help="Orders a day from now on [default: the pace of the latest 28 days].", show_default=False),
+        typer.Option(
+            "--future-sales",
+            metavar="N",
+            help="Orders a day from now on [default: the pace of the latest 28 days].",
+            show_default=False,
+        ),
     ] = None,
     transit: TransitOption = None,
     output: FormatOption = "text",
@@ -534,26 +601,49 @@ def contacts(
     policy: PolicyOption = "review",
     feedback_needed: NeededOption = None,
     output_format: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table, csv or json (json: {as_of, rows, summary}).")
+        str,
+        typer.Option("--format", metavar="FORMAT", help="table, csv or json (json: {as_of, rows, summary})."),
     ] = "table",
     as_json: JsonOption = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write the list to this file (whole or not at all).")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Add the excluded orders, with their reasons.")] = False,
-    mark_sent: Annotated[bool, typer.Option("--mark-sent", help="Record the listed orders as asked on the as-of day.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write the list to this file (whole or not at all)."
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Add the excluded orders, with their reasons.")
+    ] = False,
+    mark_sent: Annotated[
+        bool, typer.Option("--mark-sent", help="Record the listed orders as asked on the as-of day.")
+    ] = False,
     record_sent: Annotated[
         Path | None,
-        typer.Option("--record-sent", metavar="PATH", help="Record requests made elsewhere: a file of order ids (and dates)."),
+        typer.Option(
+            "--record-sent",
+            metavar="PATH",
+            help="Record requests made elsewhere: a file of order ids (and dates).",
+        ),
     ] = None,
     sent_on: Annotated[
         str | None,
-        typer.Option("--sent-on", metavar="DATE", help="With --record-sent: the day asked, where a line gives none."),
+        typer.Option(
+            "--sent-on", metavar="DATE", help="With --record-sent: the day asked, where a line gives none."
+        ),
     ] = None,
     do_not_contact: Annotated[
         Path | None,
-        typer.Option("--do-not-contact", metavar="PATH", help="Order ids or buyer e-mails never to list [default: ./do-not-contact.txt].", show_default=False),
+        typer.Option(
+            "--do-not-contact",
+            metavar="PATH",
+            help="Order ids or buyer e-mails never to list [default: ./do-not-contact.txt].",
+            show_default=False,
+        ),
     ] = None,
     transit: TransitOption = None,
-    show_message: Annotated[bool, typer.Option("--message", help="Print a request text within Amazon's rules, and stop.")] = False,
+    show_message: Annotated[
+        bool, typer.Option("--message", help="Print a request text within Amazon's rules, and stop.")
+    ] = False,
 ) -> None:
     """Whom to ask for feedback today: every eligible order, once, within Amazon's rules; and the request log."""
 
@@ -590,12 +680,11 @@ def contacts(
             text = {"json": answer.json, "csv": answer.csv}.get(out.format, answer.text)()
             if output is not None:
                 core.write_whole(output, text)
-                say(f"wrote {len(answer['rows']):,} rows to {output}")
+                say(f"wrote {answer.frame().height:,} rows to {output}")
             else:
                 sys.stdout.write(text)
             if mark_sent:
-                asked = [r["order_id"] for r in answer["rows"] if r["status"] == "eligible"]
-                new = v.mark_sent(asked, answer["as_of"])
+                new = v.mark_sent(answer.eligible(), answer["as_of"])
                 say(f"recorded {new:,} requests on {answer['as_of']}: they will not be listed again")
         return ExitCode.OK
 

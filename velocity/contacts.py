@@ -7,13 +7,14 @@ the rule the forecast's what-if reads too); the expected gain of asking comes fr
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from velocity import forecast, model
 from velocity.context import Context
@@ -93,22 +94,38 @@ def _gains(
     return gain[inverse.ravel()], per_group @ counts
 
 
-def _row(r: dict, gain: float | None) -> dict:
-    return {
-        "order_id": r["order_id"],
-        "purchase_date": r["purchase_date"].isoformat(),
-        "delivery_date": r["delivery_date"].isoformat(),
-        "delivery_basis": r["delivery_basis"],
-        "window_opens": r["window_opens"].isoformat(),
-        "window_closes": r["window_closes"].isoformat(),
-        "days_left": int(r["days_left"]),
-        "expected_gain": None if gain is None else round(float(gain), 4),
-        "status": r["status"],
-        "reason": r["reason"],
-        "note": r["note"] or None,
-        "buyer_name": r["buyer_name"],
-        "buyer_email": r["buyer_email"],
-    }
+@dataclass
+class ContactList:
+    """Whom to ask: the rows as a polars frame (velocity contacts' columns, the eligible orders first, window
+    closing soonest, then the excluded ones by reason), the summary and notes. as_dict() is the JSON
+    contract; to_json() and to_csv() write it without a Python object per row."""
+
+    head: dict
+    rows: pl.DataFrame
+    summary: dict
+    notes: list[str]
+
+    def as_dict(self) -> dict:
+        rows = self.rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).to_dicts()
+        return {**self.head, "rows": rows, "summary": self.summary, "notes": self.notes}
+
+    def to_json(self) -> str:
+        lines = self.rows.write_ndjson().splitlines()
+        rows = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
+        envelope = {**self.head, "rows": "\x00rows", "summary": self.summary, "notes": self.notes}
+        return json.dumps(envelope, indent=2, ensure_ascii=False).replace('"\\u0000rows"', rows) + "\n"
+
+    def to_csv(self) -> str:
+        text = [c for c, t in self.rows.schema.items() if t == pl.String]
+        risky = r"^[=+\-@\t\r]"
+        safe = self.rows.with_columns(
+            pl.when(pl.col(c).str.contains(risky)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+            for c in text
+        )
+        return safe.write_csv(line_terminator="\n", date_format="%Y-%m-%d")
+
+    def eligible(self) -> list[str]:
+        return self.rows.filter(pl.col("status") == "eligible")["order_id"].to_list()
 
 
 def analyse(
@@ -121,7 +138,7 @@ def analyse(
     policy: str = "review",
     feedback_needed: int | None = None,
     seed: int = 0,
-) -> dict:
+) -> ContactList:
     """The orders that may be asked today with their request windows (the ``velocity contacts --format
     json`` contract), window closing soonest first, then the largest expected gain; with include_excluded
     every other order too, with its reason. A summary counts every reason either way and quotes the
@@ -130,25 +147,9 @@ def analyse(
     params = ctx.params(opted_out=opted_out, **transit_params(transit))
     if not ctx.currency_given:
         params["currency"] = None  # the list holds every currency unless one was asked for
-    store.materialize("contact_list", params)
-    try:
-        where = "" if include_excluded else " where status = 'eligible'"
-        rel = store.execute("select * from contact_list" + where + " order by order_id")
-        names = [d[0] for d in rel.description]
-        rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
-        counts = {r["reason"]: r for r in store.records("contact_counts", {"as_of": ctx.as_of, "soon": SOON})}
-    finally:
-        store.forget("contact_list")
-    eligible = [r for r in rows if r["status"] == "eligible"]
-    notes: list[str] = list(ctx.notes)
-    pace = store.record("contact_pace", {"through": ctx.orders_through})["orders_per_day"]
-    cap = int(5 * float(pace) + 600)
-    if len(eligible) > cap:
-        notes.append(
-            f"Amazon caps buyer messages at about {cap:,} a day (5 x your daily orders + 600): ask the first "
-            f"{cap:,} today, the rest tomorrow"
-        )
-    # one forecast: its model gives the gains, its what-if (asking exactly these orders) the release effect
+    frame = pl.DataFrame(store.frame_source("contact_rows", {**params, "all": include_excluded}))
+    counts = {r["reason"]: r for r in store.records("contact_counts", {**params, "soon": SOON})}
+    # one forecast on the same rule (contact_list): its model gives the gains, its what-if the release effect
     effect = forecast.run(
         store,
         ctx,
@@ -158,72 +159,67 @@ def analyse(
         opted_out=opted_out,
         seed=seed,
     )
+    notes: list[str] = list(ctx.notes)
+    pace = store.record("contact_pace", {"through": ctx.orders_through})["orders_per_day"]
+    cap = int(5 * float(pace) + 600)
+    listed = frame.filter(pl.col("status") == "eligible")
+    if listed.height > cap:
+        notes.append(
+            f"Amazon caps buyer messages at about {cap:,} a day (5 x your daily orders + 600): ask the first "
+            f"{cap:,} today, the rest tomorrow"
+        )
     post, response = effect.posterior, effect.response
     if effect.result["positive_source"] == "none":
         notes.append("no positive feedback is known: expected gains rest on priors")
     today = to_day(ctx.as_of)
-    age = np.array([today - to_day(r["earliest_delivery"]) for r in eligible], dtype=np.int64)
-    span = np.array(
-        [to_day(r["purchase_date"]) + model.WINDOW - to_day(r["earliest_delivery"]) for r in eligible],
-        dtype=np.int64,
-    )
+    earliest = _day_numbers(listed["earliest_delivery"])
+    age = today - earliest
+    span = _day_numbers(listed["purchase_date"]) + model.WINDOW - earliest
     gains, per_draw = (
-        _gains(post, age, span, response["mean"]) if eligible else (np.zeros(0), np.zeros(post.p.size))
+        _gains(post, age, span, response["mean"]) if listed.height else (np.zeros(0), np.zeros(post.p.size))
     )
     rng = np.random.default_rng(seed)
     chance = rng.beta(response["alpha"], response["beta"], post.p.size)
     expected = model.count_quantiles(rng.poisson(chance * per_draw))
-    listed = [_row(r, g) for r, g in zip(eligible, gains.tolist(), strict=True)]
-    listed.sort(key=lambda r: (r["days_left"], -r["expected_gain"], r["order_id"]))
-    excluded = [_row(r, None) for r in rows if r["status"] != "eligible"]
-    excluded.sort(key=lambda r: (REASONS.index(r["reason"]), r["purchase_date"], r["order_id"]))
+    listed = listed.with_columns(expected_gain=pl.Series(np.round(gains, 4), dtype=pl.Float64)).sort(
+        ["days_left", "expected_gain", "order_id"], descending=[False, True, False]
+    )
+    order = {reason: i for i, reason in enumerate(REASONS)}
+    excluded = (
+        frame.filter(pl.col("status") != "eligible")
+        .with_columns(pl.col("reason").replace_strict(order, return_dtype=pl.Int32).alias("_rank"))
+        .sort(["_rank", "purchase_date", "order_id"])
+        .drop("_rank")
+    )
+    rows = pl.concat([listed, excluded]).select(COLUMNS)
     f = effect.result
-    return {
-        **ctx.as_dict(),
-        "rows": listed + excluded,
-        "summary": {
-            "eligible": len(listed),
-            "daily_message_cap": cap,
-            "opening_within_7_days": int(counts.get("not_open_yet", {}).get("opening_soon", 0)),
-            "excluded": {reason: int(counts.get(reason, {}).get("orders", 0)) for reason in REASONS},
-            "expected_positive_if_all_asked": {
-                "p10": round(float(expected[0]), 1),
-                "p50": round(float(expected[1]), 1),
-                "p90": round(float(expected[2]), 1),
-            },
-            "policy": f["policy"],
-            "feedback_needed": f["feedback_needed"],
-            "positive_since_hold": f["positive_since_hold"],
-            "target_reached": f["target_reached"],
-            "release_without_asking": f["feedback_release"] if f["policy"] == "review" else f["release"],
-            "release_if_all_asked": f["what_if"]["release"],
-            "forecast_orders_contacted": f["what_if"]["orders_contacted"],
-            "response": {k: response[k] for k in ("mean", "source", "requests_used")},
+    summary = {
+        "eligible": listed.height,
+        "daily_message_cap": cap,
+        "opening_within_7_days": int(counts.get("not_open_yet", {}).get("opening_soon", 0)),
+        "excluded": {reason: int(counts.get(reason, {}).get("orders", 0)) for reason in REASONS},
+        "expected_positive_if_all_asked": {
+            "p10": round(float(expected[0]), 1),
+            "p50": round(float(expected[1]), 1),
+            "p90": round(float(expected[2]), 1),
         },
-        "notes": notes,
+        "policy": f["policy"],
+        "feedback_needed": f["feedback_needed"],
+        "positive_since_hold": f["positive_since_hold"],
+        "target_reached": f["target_reached"],
+        "release_without_asking": f["feedback_release"] if f["policy"] == "review" else f["release"],
+        "release_if_all_asked": f["what_if"]["release"],
+        "forecast_orders_contacted": f["what_if"]["orders_contacted"],
+        "response": {k: response[k] for k in ("mean", "source", "requests_used")},
     }
+    return ContactList(ctx.as_dict(), rows, summary, notes)
+
+
+def _day_numbers(column: pl.Series) -> np.ndarray:
+    return column.cast(pl.Int64).to_numpy()
 
 
 # --- output -----------------------------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or a tab / carriage return) gets a
-    leading apostrophe. Numbers and dates velocity writes itself are left as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-    return str(value)
-
-
-def to_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow([_cell(r[c]) for c in COLUMNS])
-    return out.getvalue()
 
 
 def write_whole(path: Path, text: str) -> None:

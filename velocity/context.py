@@ -91,70 +91,6 @@ class Context:
 
     def as_dict(self) -> dict:
         return {
-            "start": _iso(self.start),
-            "source": self.source,
-            "held_amount": self.held_amount,
-            "held_currency": self.held_currency,
-            "history": self.history,
-        }
-
-
-@dataclass(frozen=True)
-class Window:
-    """The 28 days Amazon's check looked at: before the hold, or (no hold known) the latest 28 days."""
-
-    first: date
-    last: date
-    basis: str  # before_hold | latest
-    orders: int  # shipped and pending orders, not cancelled, not multi-channel, in the currency
-    sales: float
-    unpriced: int
-
-
-@dataclass(frozen=True)
-class Context:
-    as_of: date
-    as_of_given: bool
-    data_through: date  # the latest day the data covers, at most as_of
-    orders_through: date  # the latest day the order downloads cover (the latest order or update)
-    first_order: date
-    currency: str
-    currency_given: bool
-    currencies: list[dict]  # [{currency, orders, sales, marketplaces}], largest first
-    marketplace: str | None  # the one asked for (None: all)
-    marketplaces: list[str]  # those selling in the currency
-    hold: Hold
-    trigger: Window
-    notes: list[str]
-
-    @property
-    def days_old(self) -> int:
-        """How many days the as-of date is past the data's end (0: the data runs through it)."""
-        return (self.as_of - self.data_through).days
-
-    def params(self, **more) -> dict:
-        """The parameters every answer's SQL binds from the context."""
-        return {
-            "as_of": self.as_of,
-            "through": self.data_through,
-            "orders_through": self.orders_through,
-            "currency": self.currency,
-            "marketplace": self.marketplace,
-            **more,
-        }
-
-    def data_line(self) -> str | None:
-        """One line on how old the data is, when the as-of date is past its end."""
-        if not self.days_old:
-            return None
-        days = f"{self.days_old} day" + ("s" if self.days_old != 1 else "")
-        return (
-            f"your data runs through {self.data_through.isoformat()}, {days} before {self.as_of.isoformat()}:"
-            " the days between are unknown, not zero; import newer downloads to see them"
-        )
-
-    def as_dict(self) -> dict:
-        return {
             "as_of": self.as_of.isoformat(),
             "data_through": self.data_through.isoformat(),
             "orders_through": self.orders_through.isoformat(),
@@ -172,7 +108,10 @@ def _money(x) -> float | None:
 
 
 def latest_date(span: dict) -> date | None:
-    dates = [span[k] for k in ("latest_order", "latest_update", "latest_feedback", "latest_settlement", "latest_reading")]
+    dates = [
+        span[k]
+        for k in ("latest_order", "latest_update", "latest_feedback", "latest_settlement", "latest_reading")
+    ]
     dates = [d for d in dates if d is not None]
     return max(dates) if dates else None
 
@@ -221,9 +160,13 @@ def build(
     cut = store.record("data_span", {"as_of": through})
     # the order downloads cover the day of their latest order or update (a later as-of: the days after it
     # are unknown; an earlier one: they cover it whole)
-    orders_through = min(as_of, max(d for d in (span["latest_order"], span["latest_update"]) if d is not None))
+    orders_through = min(
+        as_of, max(d for d in (span["latest_order"], span["latest_update"]) if d is not None)
+    )
     if not cut["sold"]:
-        raise VelocityError(_no_sales(cut, through), "import an All Orders report with shipped or pending orders")
+        raise VelocityError(
+            _no_sales(cut, through), "import an All Orders report with shipped or pending orders"
+        )
     currencies = store.records("sales_currencies", {"as_of": through, "marketplace": marketplace})
     if not currencies:
         raise VelocityError(
@@ -237,7 +180,9 @@ def build(
         currency = known[0]
         if len(known) > 1:
             others = ", ".join(f"{c['currency']} ({', '.join(c['marketplaces'])})" for c in currencies[1:])
-            notes.append(f"also sells in {others}: currencies are never added; pass --currency to see another")
+            notes.append(
+                f"also sells in {others}: currencies are never added; pass --currency to see another"
+            )
     elif currency.upper() not in known:
         raise VelocityError(
             f"no sales in {currency.upper()}", f"the store has sales in {', '.join(known)}", ExitCode.USAGE
@@ -246,13 +191,19 @@ def build(
     markets = next(c["marketplaces"] for c in currencies if c["currency"] == currency)
     hold = _hold(store, through, hold_date)
     if hold.start is not None:
-        first, last, basis = hold.start - timedelta(days=WINDOW), hold.start - timedelta(days=1), "before_hold"
+        first, last, basis = (
+            hold.start - timedelta(days=WINDOW),
+            hold.start - timedelta(days=1),
+            "before_hold",
+        )
     else:
         first, last, basis = orders_through - timedelta(days=WINDOW - 1), orders_through, "latest"
     window = store.record(
         "trigger_window", {"first": first, "last": last, "currency": currency, "marketplace": marketplace}
     )
-    trigger = Window(first, last, basis, int(window["orders"]), float(window["sales"]), int(window["unpriced_orders"]))
+    trigger = Window(
+        first, last, basis, int(window["orders"]), float(window["sales"]), int(window["unpriced_orders"])
+    )
     return Context(
         as_of=as_of,
         as_of_given=given,
@@ -308,7 +259,11 @@ def _hold(store: Store, through: date, given: date | None) -> Hold:
         held_amount=_money(latest["held_amount"]) if latest else None,
         held_currency=latest["currency"] if latest else None,
         history=[
-            {"date": h["date"].isoformat(), "held_amount": _money(h["held_amount"]), "currency": h["currency"]}
+            {
+                "date": h["date"].isoformat(),
+                "held_amount": _money(h["held_amount"]),
+                "currency": h["currency"],
+            }
             for h in history
         ],
     )

@@ -197,7 +197,9 @@ def _from_orders(metric: Metric, counted: dict[str, dict]) -> dict | None:
         "condition": metric.condition,
         "window_days": int(row["window_days"]),
         "exact": exact,
-        "source": source if denominator else f"no orders in the {row['window_days']} days to the data's last day",
+        "source": source
+        if denominator
+        else f"no orders in the {row['window_days']} days to the data's last day",
     }
 
 

@@ -60,9 +60,10 @@ def status_text(s: dict) -> str:
     mix = s["feedback_mix"]
     lines += [
         "",
-        f"{s['orders']:,} orders in {s['order_lines']:,} All Orders lines; {s['feedback']:,} feedback rows"
-        f" ({mix['positive']} positive, {mix['neutral']} neutral, {mix['negative']} negative);"
-        f" {s['settlements']:,} settlements; {len(s['files'])} files imported.",
+        f"{s['orders']:,} orders in {s['order_lines']:,} All Orders lines; {s['settlements']:,} settlements;"
+        f" {len(s['files'])} files imported;",
+        f"{s['feedback']:,} feedback rows ({mix['positive']} positive, {mix['neutral']} neutral,"
+        f" {mix['negative']} negative).",
     ]
     for r in s["reserve"]:
         held = f"{r['held_amount']:,.2f} {r['currency']}" if r["held_amount"] is not None else "unknown"
@@ -71,7 +72,10 @@ def status_text(s: dict) -> str:
         )
     if s["missing"]:
         lines += ["", "Missing:"]
-        lines += [f"  {m['answer']:<7}{m['message']}" for m in s["missing"]]
+        for m in s["missing"]:
+            lines += textwrap.wrap(
+                m["message"], 100, initial_indent=f"  {m['answer']:<7}", subsequent_indent=" " * 9
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -100,7 +104,11 @@ def no_hold_lines() -> list[str]:
 def sales_text(r: dict) -> str:
     """The hold's story in words, then a weekly table (weeks ending on the data's last day)."""
     cur, t, hold = r["currency"], r["trigger"], r["hold"]
-    lines = [f"Sales velocity in {cur}, as of {r['as_of']} ({r['window_days']}-day windows)", *data_line(r), ""]
+    lines = [
+        f"Sales velocity in {cur}, as of {r['as_of']} ({r['window_days']}-day windows)",
+        *data_line(r),
+        "",
+    ]
     window = f"{t['first']} to {t['date']}"
     pace = (
         f", {t['ratio']:.1f} times your established pace of {_amount(t['baseline'], cur)} per {r['window_days']} days."
@@ -109,22 +117,32 @@ def sales_text(r: dict) -> str:
     )
     sold = f"you sold {_amount(t['sales_28d'], cur)} in {t['orders_28d']:,} orders"
     if r["verdict"] == "velocity_hold":
-        lines.append(f"Your sales rose from {t['rise_start']}. In the {r['window_days']} days before the hold ({window})")
+        lines.append(
+            f"Your sales rose from {t['rise_start']}. In the {r['window_days']} days before the hold ({window})"
+        )
         lines.append(sold + pace)
     elif r["verdict"] == "rise_without_hold":
         lines += no_hold_lines()
-        lines.append(f"Your sales rose from {t['rise_start']}. In the latest {r['window_days']} days ({window})")
+        lines.append(
+            f"Your sales rose from {t['rise_start']}. In the latest {r['window_days']} days ({window})"
+        )
         lines.append(sold + pace)
     elif r["verdict"] == "hold_without_rise":
-        lines.append(f"Funds are held since {hold['start']}, but your sales show no rise before it: the hold is")
+        lines.append(
+            f"Funds are held since {hold['start']}, but your sales show no rise before it: the hold is"
+        )
         lines.append("probably not a velocity review. Check your account's metrics: velocity health.")
         lines.append(f"In the {r['window_days']} days before the hold ({window}) {sold}.")
     else:
         lines += no_hold_lines()
-        lines.append("Your sales show no rise: if funds are held, the cause is probably not velocity. See velocity health.")
+        lines.append(
+            "Your sales show no rise: if funds are held, the cause is probably not velocity. See velocity health."
+        )
         lines.append(f"In the latest {r['window_days']} days ({window}) {sold}.")
     if t["positive_feedback_28d"] is not None:
-        per_100 = t["positive_feedback_rate_28d"] * 100 if t["positive_feedback_rate_28d"] is not None else 0.0
+        per_100 = (
+            t["positive_feedback_rate_28d"] * 100 if t["positive_feedback_rate_28d"] is not None else 0.0
+        )
         if t["positive_feedback_source"] == "rating_table":
             source = f"your rating table read on {t['positive_feedback_read_on']} (its 30-day count)"
         else:
@@ -186,9 +204,11 @@ def health_text(r: dict) -> str:
         )
     v = r["verdict"]
     lines += ["", f"Likely reason: {v['likely_reason']}"]
-    lines += [f"  - {e}" for e in v["evidence"]]
+    for e in v["evidence"]:
+        lines += textwrap.wrap(e, 100, initial_indent="  - ", subsequent_indent="    ")
     lines += ["", "What to do next:"]
-    lines += [f"  - {step}" for step in v["next_steps"]]
+    for step in v["next_steps"]:
+        lines += textwrap.wrap(step, 100, initial_indent="  - ", subsequent_indent="    ")
     return "\n".join(lines) + "\n"
 
 
@@ -234,9 +254,16 @@ def forecast_text(r: dict) -> str:
     lines = []
     if not hold["start"]:
         lines += no_hold_lines()
-        lines.append(f"Until then the dates below assume funds held from {_when(r['daily'][0]['date'], year)}.")
+        lines.append(
+            f"Until then the dates below assume funds held from {_when(r['daily'][0]['date'], year)}."
+        )
         lines.append("")
-    lines += [f"Release forecast as of {r['as_of']}, policy {r['policy']}: {POLICY_WORDS[r['policy']]}", *data_line(r), ""]
+    lines += [
+        f"Release forecast as of {r['as_of']}, policy {r['policy']}",
+        f"({POLICY_WORDS[r['policy']]})",
+        *data_line(r),
+        "",
+    ]
     settled = hold.get("settlement_held_amount")
     if r["policy"] == "review":
         if hold["start"]:
@@ -245,8 +272,14 @@ def forecast_text(r: dict) -> str:
                 f"(from {hold['source']}{'' if hold['held_amount_source'] == 'settlements' else '; amount estimated from sales'})."
             )
     else:
-        lines.append(f"Held under {r['policy']}: {_amount(r['money']['held_now'], cur)} ({POLICY_HELD[r['policy']]}).")
-        if settled is not None and hold.get("settlement_currency") == cur and abs(settled - r["money"]["held_now"]) >= 0.01:
+        lines.append(
+            f"Held under {r['policy']}: {_amount(r['money']['held_now'], cur)} ({POLICY_HELD[r['policy']]})."
+        )
+        if (
+            settled is not None
+            and hold.get("settlement_currency") == cur
+            and abs(settled - r["money"]["held_now"]) >= 0.01
+        ):
             lines.append(
                 f"  Your settlements show {_amount(settled, cur)} held: a review reserve, counted under policy review,"
                 " not this one."
@@ -268,6 +301,11 @@ def forecast_text(r: dict) -> str:
             f"Target reached on {_when(reached, year)}: {r['feedback_needed']} positive feedback since the hold"
             f" (you have {r['positive_since_hold']}). Amazon decides when to release; if it has not, contact Seller Support."
         )
+    elif r["policy"] == "review" and r.get("cap_passed"):
+        lines.append(
+            f"The 90-day cap passed on {_when(hold['cap_date'], year)}: the held funds should have been released."
+        )
+        lines.append("Contact Seller Support, quoting the date the hold began and this date.")
     elif r["policy"] == "review":
         if rel["p50"] == hold["cap_date"]:
             lines.append(f"Most likely at the 90-day cap, {cap} (80%: {_span(rel, year)}).")
@@ -319,20 +357,28 @@ def forecast_text(r: dict) -> str:
         f"{m['feedback_rate_p90']:.1%}), {m['positive_share']:.0%} of it positive,",
         f"  a median {m['lag_median_days']:g} days after delivery (estimated for {basis['estimated']:,} orders,"
         f" purchase + assumed transit for {basis['assumed']:,});",
-        f"  from {m['orders_used']:,} orders, {rows}; orders to come: {m['future_orders_per_day']:g} a day"
-        + (" (the latest 28 days)." if m["future_orders_source"] == "recent_28_days" else " (given)."),
+        f"  from {m['orders_used']:,} orders, {rows};",
+        f"  orders to come: {m['future_orders_per_day']:g} a day"
+        + (
+            " (the pace of the latest 28 days)."
+            if m["future_orders_source"] == "recent_28_days"
+            else " (given)."
+        ),
     ]
     money = r["money"]
     by_cap = money["released_by_cap"]
     held_now = money["held_now"]
-    lines.append(
-        f"By the cap ({cap}): the {_amount(held_now, cur)} held now, and about "
-        f"{_amount(max(by_cap['p50'] - held_now, 0.0), cur)} of sales still to come "
-        f"(80%: {max(by_cap['p10'] - held_now, 0.0):,.2f}-{max(by_cap['p90'] - held_now, 0.0):,.2f})."
-        if r["policy"] == "review"
-        else f"By the cap ({cap}), with the sales still to come: {_amount(by_cap['p50'], cur)} released in all "
-        f"(80%: {by_cap['p10']:,.2f}-{by_cap['p90']:,.2f}), the {_amount(held_now, cur)} held now included."
-    )
+    if r["policy"] == "review":
+        lines += [
+            f"Released by the cap ({cap}): the {_amount(held_now, cur)} held now, and sales still to come of",
+            f"  about {_amount(max(by_cap['p50'] - held_now, 0.0), cur)}"
+            f" (80%: {max(by_cap['p10'] - held_now, 0.0):,.2f}-{max(by_cap['p90'] - held_now, 0.0):,.2f}).",
+        ]
+    else:
+        lines += [
+            f"Released by the cap ({cap}), sales still to come included: {_amount(by_cap['p50'], cur)}",
+            f"  (80%: {by_cap['p10']:,.2f}-{by_cap['p90']:,.2f}), of which {_amount(held_now, cur)} is held now.",
+        ]
     for note in r["notes"]:
         lines.append(f"Note: {note}")
     return "\n".join(lines) + "\n"
@@ -375,31 +421,52 @@ REASON_WORDS = {
 }
 
 
-def contacts_text(r: dict) -> str:
-    """The request list as a table (window closing soonest first), then the summary in words."""
-    year = _day(r["as_of"]).year
-    s = r["summary"]
-    lines = [f"Buyers you may ask for feedback on {r['as_of']} (Request a Review, once per order)", *data_line(r), ""]
+def contacts_text(r) -> str:
+    """The request list as a table (window closing soonest first), then the summary in words. `r` is a
+    velocity.contacts.ContactList: its rows are formatted column by column (tens of thousands of them)."""
+    import polars as pl
+
+    year = _day(r.head["as_of"]).year
+    s = r.summary
+    lines = [
+        f"Buyers you may ask for feedback on {r.head['as_of']} (Request a Review, once per order)",
+        *data_line(r.head),
+        "",
+    ]
     head = f"{'order':<20} {'purchased':<10} {'delivery':<20} {'window':<12} {'left':>4} {'gain':>6}  note / buyer"
     lines.append(head)
-    for row in r["rows"]:
-        delivery = f"{row['delivery_date']} {row['delivery_basis']}"
-        window = f"{row['window_opens'][5:]}..{row['window_closes'][5:]}"
-        gain = "-" if row["expected_gain"] is None else f"{row['expected_gain']:.1%}"
-        extra = "; ".join(
-            x
-            for x in (
-                REASON_WORDS[row["reason"]] if row["reason"] else None,
-                row["note"],
-                row["buyer_name"],
-            )
-            if x
+    if r.rows.height:
+        day = pl.col("window_opens").dt.strftime("%m-%d")
+        table = r.rows.select(
+            pl.concat_str(
+                pl.col("order_id").str.pad_end(20),
+                pl.lit(" "),
+                pl.col("purchase_date").dt.strftime("%Y-%m-%d").str.pad_end(10),
+                pl.lit(" "),
+                (
+                    pl.col("delivery_date").dt.strftime("%Y-%m-%d") + " " + pl.col("delivery_basis")
+                ).str.pad_end(20),
+                pl.lit(" "),
+                (day + ".." + pl.col("window_closes").dt.strftime("%m-%d")).str.pad_end(12),
+                pl.lit(" "),
+                pl.col("days_left").cast(pl.String).str.pad_start(4),
+                pl.lit(" "),
+                pl.when(pl.col("expected_gain").is_null())
+                .then(pl.lit("-"))
+                .otherwise((pl.col("expected_gain") * 100).round(1).cast(pl.String) + "%")
+                .str.pad_start(6),
+                pl.lit("  "),
+                pl.concat_str(
+                    pl.col("reason").replace_strict(REASON_WORDS, default=None, return_dtype=pl.String),
+                    pl.col("note"),
+                    pl.col("buyer_name"),
+                    separator="; ",
+                    ignore_nulls=True,
+                ),
+            ).str.strip_chars_end()
         )
-        lines.append(
-            f"{row['order_id']:<20} {row['purchase_date']:<10} {delivery:<20} {window:<12} "
-            f"{row['days_left']:>4} {gain:>6}  {extra}".rstrip()
-        )
-    if not r["rows"]:
+        lines += table.to_series().to_list()
+    else:
         lines.append("(none today)")
     band = s["expected_positive_if_all_asked"]
     lines.append("")
@@ -408,7 +475,8 @@ def contacts_text(r: dict) -> str:
             f"{s['eligible']:,} orders may be asked today; {s['opening_within_7_days']:,} more open in the next "
             "7 days.",
             f"Asking all {s['eligible']:,}: about {band['p50']:.0f} more positive feedback (80%: {band['p10']:.0f}-"
-            f"{band['p90']:.0f})" + ("" if s["target_reached"] else f"; the forecast release ({s['policy']})"),
+            f"{band['p90']:.0f})"
+            + ("" if s["target_reached"] else f"; the forecast release ({s['policy']})"),
         ]
         if s["target_reached"]:
             lines.append(
@@ -432,6 +500,6 @@ def contacts_text(r: dict) -> str:
         "Ask every order listed - never only the happy buyers - once, through Amazon; no incentives, and do not",
         "ask for positive feedback. A return or claim is a note, not a reason to skip an order.",
     ]
-    for note in r["notes"]:
+    for note in r.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines) + "\n"

@@ -52,14 +52,14 @@ def queries_dir() -> Path:
     )
 
 
-_HEADER = re.compile(r"^--\s*(reads|params):(.*)$", re.M)
+_HEADER = re.compile(r"^--\s*(reads|params):(.*(?:\n--\s{4,}\S.*)*)$", re.M)
 _COMMENT = re.compile(r"--[^\n]*")
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _CREATE_TABLE = re.compile(r"^create table (\w+)", re.M | re.I)
 
 
 def _names(text: str) -> tuple[str, ...]:
-    words = [w.strip().lstrip("$") for w in text.split(",")]
+    words = [w.strip().lstrip("-").strip().lstrip("$") for w in text.replace("\n", ",").split(",")]
     return tuple(w for w in words if w and w != "none")
 
 
@@ -74,9 +74,7 @@ def _parse(path: Path, layer: str) -> Relation:
         raise SqlError(f"{path}: its header must declare '-- reads: ...' and '-- params: ...' (or none)")
     used = set(_PARAMETER.findall(_COMMENT.sub("", text)))
     if layer != "reference" and used != set(declared["params"]):
-        raise SqlError(
-            f"{path}: declares params {sorted(declared['params'])} but uses {sorted(used)}"
-        )
+        raise SqlError(f"{path}: declares params {sorted(declared['params'])} but uses {sorted(used)}")
     return Relation(path.stem, layer, path, text, declared["reads"], declared["params"])
 
 
@@ -115,7 +113,9 @@ def build_catalog(root: Path) -> dict[str, Relation]:
     for rel in found.values():
         for name in rel.reads:
             if name not in found and name not in tables and not RUNTIME.match(name):
-                raise SqlError(f"{rel.path}: reads {name!r}, which is neither a relation file nor a store table")
+                raise SqlError(
+                    f"{rel.path}: reads {name!r}, which is neither a relation file nor a store table"
+                )
     try:
         tuple(TopologicalSorter(_graph(found, tables)).static_order())
     except CycleError as exc:
@@ -149,10 +149,20 @@ def names(layer: str | None = None) -> list[str]:
     return sorted(n for n, r in catalog().items() if layer is None or r.layer == layer)
 
 
+_TOUCHED = re.compile(r"\b([\w.]*order_id) in \(select order_id from touched_orders\)")
+
+
 @cache
-def query(name: str, available: frozenset[str] = frozenset()) -> str:
+def query(name: str, available: frozenset[str] = frozenset(), *, every_order: bool = False) -> str:
     """One statement for the relation: the relation files it reads (directly or not), unless `available`
-    (already a table or view on the connection), inlined as CTEs in dependency order."""
+    (already a table or view on the connection), inlined as CTEs in dependency order. every_order: the
+    order layer's `X.order_id in (select order_id from touched_orders)` filters keep every order (a whole
+    rebuild reads its tables without the semi-join)."""
+    text = _compose(name, available)
+    return _TOUCHED.sub(r"\1 is not null", text) if every_order else text
+
+
+def _compose(name: str, available: frozenset[str]) -> str:
     found = catalog()
     graph = _graph(found)
     needed: set[str] = set()

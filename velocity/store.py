@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 
 from velocity import sql
-from velocity.errors import ExitCode, VelocityError
+from velocity.errors import VelocityError
 
 DEFAULT_DB = "velocity.duckdb"
-WAIT_SECONDS = 5.0  # how long a command waits for another velocity to finish with the store
+WAIT_SECONDS = 5.0  # how long a command waits for another velocity to finish with the store (VELOCITY_WAIT)
 MEMORY_LIMIT = "2GB"  # DuckDB spills to a temp folder beside the store beyond this
 # Reference relations every connection gets as temp views (the composed queries then read them by name).
 REFERENCE = ("marketplaces", "transit_assumptions")
@@ -52,8 +52,8 @@ class Store:
 
     # -- named relations ---------------------------------------------------------------------------------
 
-    def _statement(self, name: str, params: dict | None) -> tuple[str, dict]:
-        text = sql.query(name, frozenset(self._available))
+    def _statement(self, name: str, params: dict | None, *, every_order: bool = False) -> tuple[str, dict]:
+        text = sql.query(name, frozenset(self._available), every_order=every_order)
         return text, sql.bind(text, params or {})
 
     def run(self, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
@@ -61,6 +61,11 @@ class Store:
         from params; missing ones are an error (DuckDB refuses them)."""
         text, bound = self._statement(name, params)
         return self.con.execute(text, bound)
+
+    def frame_source(self, name: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
+        """The named relation as a DuckDB relation: its Arrow stream goes straight into a polars frame."""
+        text, bound = self._statement(name, params)
+        return self.con.sql(text, params=bound or None)
 
     def records(self, name: str, params: dict | None = None) -> list[dict]:
         """The rows of the named relation as dicts: for small results."""
@@ -164,8 +169,10 @@ def _classify(path: Path, exc: BaseException, *, writing: bool) -> VelocityError
             "try again in a moment, when it has finished",
         )
     code = getattr(exc, "errno", None)
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "Read-only file system" in text or (
-        "Permission denied" in text
+    if (
+        code in (errno.EROFS, errno.EACCES, errno.EPERM)
+        or "Read-only file system" in text
+        or ("Permission denied" in text)
     ):
         if writing:
             return VelocityError(
@@ -214,12 +221,14 @@ def open_store(
     *,
     write: bool = False,
     create: bool = False,
-    wait: float = WAIT_SECONDS,
+    wait: float | None = None,
 ) -> Store:
     """Open the store at path (default: VELOCITY_DB, else ./velocity.duckdb), migrated and ready for
     velocity's queries. Readers (write=False) open it read-only, so any number may run at once; a writer
     waits up to `wait` seconds for others to finish. create: make the store if it does not exist (writers)."""
     path = Path(path) if path is not None else default_path()
+    if wait is None:
+        wait = float(os.environ.get("VELOCITY_WAIT") or WAIT_SECONDS)
     if path.exists() and path.is_dir():
         raise VelocityError(f"{path}: is a folder, not a store file", "pass --db PATH/velocity.duckdb")
     if not path.exists():
@@ -290,24 +299,20 @@ def refresh_orders(store: Store, order_ids: Iterable[str] | str | None) -> int:
     go, the others are written afresh. Returns how many orders were rebuilt. Call inside the transaction
     that changed the tables, so the two never disagree."""
     con = store.con
-    if order_ids is None:
-        con.execute("create or replace temp table touched_orders as select distinct order_id from all_orders")
+    if order_ids is None:  # every order: the order layer reads its tables whole (no touched_orders)
         con.execute("delete from orders")
+        text, bound = store._statement("orders", {}, every_order=True)
+        return int(con.execute(f"insert into orders by name {text}", bound).fetchall()[0][0])
+    if isinstance(order_ids, str):
+        con.execute(
+            f"create or replace temp table touched_orders as select distinct order_id from {order_ids}"
+            " where order_id is not null"
+        )
     else:
-        if isinstance(order_ids, str):
-            con.execute(
-                f"create or replace temp table touched_orders as select distinct order_id from {order_ids}"
-                " where order_id is not null"
-            )
-        else:
-            con.execute("create or replace temp table touched_orders (order_id varchar)")
-            con.execute("insert into touched_orders select unnest($ids::varchar[])", {"ids": list(order_ids)})
-        con.execute("delete from orders where order_id in (select order_id from touched_orders)")
+        con.execute("create or replace temp table touched_orders (order_id varchar)")
+        con.execute("insert into touched_orders select unnest($ids::varchar[])", {"ids": list(order_ids)})
+    con.execute("delete from orders where order_id in (select order_id from touched_orders)")
     text, bound = store._statement("orders", {})
     written = con.execute(f"insert into orders by name {text}", bound).fetchall()[0][0]
     con.execute("drop table touched_orders")
     return int(written)
-
-
-def usage_error(message: str, hint: str = "") -> VelocityError:
-    return VelocityError(message, hint, ExitCode.USAGE)

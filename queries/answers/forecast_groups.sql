@@ -4,11 +4,11 @@
 -- their value. Everything is read from contact_list, so the forecast's "what if you ask" counts exactly the
 -- orders velocity contacts lists. numpy works on the groups.
 -- reads: contact_list
--- params: none
+-- params: $currency
 
 with sold as (
     select * from contact_list
-    where not cancelled and not non_amazon
+    where not cancelled and not non_amazon and currency = $currency
 ),
 
 final as (

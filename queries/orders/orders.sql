@@ -5,7 +5,8 @@
 -- shipped) is the latest download's. Stored as the table `orders`, rebuilt at import for the orders each file
 -- touched (touched_orders: each order_* relation reads only those) and read by every answer; the delivery
 -- window is decided in order_windows.
--- reads: order_lines, order_delivery, order_feedback, order_refunds, order_claims, order_requests, order_buyers
+-- reads: order_lines, order_delivery, order_feedback, order_refunds, order_claims, order_requests, order_buyers,
+--     marketplaces
 -- params: none
 
 with lines as (
@@ -15,10 +16,8 @@ with lines as (
 per_order as (
     select
         order_id,
-        min(marketplace) as marketplace,
-        min(time_zone) as time_zone,
-        coalesce(min(currency) filter (where not cancelled), min(currency)) as currency,
-        min(purchase_ts) as purchase_ts,
+        any_value(marketplace) as marketplace,  -- an order belongs to one marketplace
+        coalesce(any_value(currency) filter (where not cancelled), any_value(currency)) as currency,
         min(purchase_date) as purchase_date,
         max(last_updated_ts) as last_updated_ts,
         bool_and(cancelled) as cancelled,
@@ -26,11 +25,9 @@ per_order as (
         bool_or(pending) filter (where not cancelled) as pending,
         bool_or(non_amazon) as non_amazon,
         case when bool_or(fba) then 'fba' else 'mfn' end as channel,
-        count(*) filter (where not cancelled) as items,
         coalesce(sum(units) filter (where not cancelled), 0) as units,
         coalesce(sum(value) filter (where not cancelled), 0) as value,
         coalesce(bool_or(unpriced) filter (where not cancelled), false) as unpriced,
-        sum(principal) filter (where not cancelled) as principal,
         bool_or(buyer_cancelled) as buyer_cancelled
     from lines
     group by order_id
@@ -41,7 +38,6 @@ final as (
         per_order.order_id,
         per_order.marketplace,
         per_order.currency,
-        per_order.purchase_ts,
         per_order.purchase_date,
         per_order.last_updated_ts,
         case
@@ -55,14 +51,12 @@ final as (
         coalesce(per_order.pending, false) as pending,
         per_order.non_amazon,
         per_order.channel,
-        per_order.items,
         per_order.units,
         per_order.value::decimal(18, 4) as value,
         per_order.unpriced,
-        per_order.principal::decimal(18, 4) as principal,
         per_order.buyer_cancelled,
-        timezone(per_order.time_zone, delivery.earliest_ts)::date as estimated_earliest,
-        timezone(per_order.time_zone, delivery.latest_ts)::date as estimated_latest,
+        timezone(coalesce(marketplaces.time_zone, 'UTC'), delivery.earliest_ts)::date as estimated_earliest,
+        timezone(coalesce(marketplaces.time_zone, 'UTC'), delivery.latest_ts)::date as estimated_latest,
         feedback.feedback_date,
         feedback.feedback_rating,
         refunds.refunded_on,
@@ -74,6 +68,7 @@ final as (
         buyers.buyer_name,
         buyers.buyer_email
     from per_order
+    left join marketplaces on marketplaces.code = per_order.marketplace
     left join order_delivery as delivery using (order_id)
     left join order_feedback as feedback using (order_id)
     left join order_refunds as refunds using (order_id)

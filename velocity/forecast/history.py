@@ -81,9 +81,7 @@ def load(
     opted_out: list[str] | None = None,
 ) -> History:
     """The context's orders (its currency and marketplace), grouped, placed by the day the data runs through."""
-    cols = store.columns(
-        "forecast_groups", ctx.params(opted_out=opted_out or [], **transit_params(transit))
-    )
+    cols = store.columns("forecast_groups", ctx.params(opted_out=opted_out or [], **transit_params(transit)))
     return History(
         purchase=_days(cols["purchase_date"]),
         earliest=_days(cols["earliest_delivery"]),

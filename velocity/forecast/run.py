@@ -29,7 +29,11 @@ HORIZON_MIN = 30  # days forecast at the least, past the data's end
 
 def _quantile_dates(days: np.ndarray) -> dict:
     lo, mid, hi = model.quantiles(days)
-    return {"p10": from_day(lo).isoformat(), "p50": from_day(mid).isoformat(), "p90": from_day(hi).isoformat()}
+    return {
+        "p10": from_day(lo).isoformat(),
+        "p50": from_day(mid).isoformat(),
+        "p90": from_day(hi).isoformat(),
+    }
 
 
 def _same_day(day: int) -> dict:
@@ -223,10 +227,14 @@ def _milestones(needed: int, known: int) -> list[int]:
 
 def check_options(policy: str, feedback_needed: int | None, future_sales: float | None) -> None:
     if policy not in POLICIES:
-        raise VelocityError(f"unknown policy {policy!r}", f"choose one of {', '.join(POLICIES)}", ExitCode.USAGE)
+        raise VelocityError(
+            f"unknown policy {policy!r}", f"choose one of {', '.join(POLICIES)}", ExitCode.USAGE
+        )
     if future_sales is not None and not (math.isfinite(future_sales) and future_sales >= 0):
         raise VelocityError(
-            f"--future-sales must be a number of orders a day, 0 or more (got {future_sales})", "", ExitCode.USAGE
+            f"--future-sales must be a number of orders a day, 0 or more (got {future_sales})",
+            "",
+            ExitCode.USAGE,
         )
     if feedback_needed is not None and feedback_needed < 1:
         raise VelocityError("--feedback-needed must be at least 1", "", ExitCode.USAGE)
@@ -271,8 +279,17 @@ def run(
     eligible = int(history.count[history.eligible].sum())
     response = response_rate(history, fb, post, today)
     sim = simulate(
-        history, fb, post, through, today, end,
-        orders_through=orders_through, future_sales=future_sales, eligible=eligible, response=response, rng=rng,
+        history,
+        fb,
+        post,
+        through,
+        today,
+        end,
+        orders_through=orders_through,
+        future_sales=future_sales,
+        eligible=eligible,
+        response=response,
+        rng=rng,
     )
     offset = through - sim.start  # days between the day feedback is known through and the data's end
     gap = (sim.existing + sim.asked_before)[:, :offset].sum(axis=1)  # arrived but not seen in any export
@@ -287,17 +304,19 @@ def run(
     base = known + gap[:, None]
     first = through + 1
     reached = fb.reached_on(hold_start, needed) if known >= needed else None
+    if reached is not None and reached > cap:
+        reached = None  # the cap came first: that is what ended the hold
     if reached is not None:
         release = release_asked = np.full(draws, reached)
-    else:
-        release = _first_reaching(base + total, needed, first, cap)
-        release_asked = _first_reaching(base + with_asking, needed, first, cap)
-    if cap_passed and reached is None:
+    elif cap_passed:
         release = release_asked = np.full(draws, cap)
         notes.append(
             f"the 90-day cap passed on {from_day(cap).isoformat()}: the held funds should have been released"
             " - contact Seller Support"
         )
+    else:
+        release = _first_reaching(base + total, needed, first, cap)
+        release_asked = _first_reaching(base + with_asking, needed, first, cap)
 
     held = ctx.hold.held_amount if ctx.hold.held_currency == ctx.currency else None
     held_source = "settlements" if held is not None else "sales"
@@ -355,6 +374,7 @@ def run(
         "positive_source": fb.source,
         "feedback_known_through": from_day(fb.known_through).isoformat(),
         "target_reached": from_day(reached).isoformat() if reached is not None else None,
+        "cap_passed": cap_passed and reached is None,
         "release": _quantile_dates(policy_release),
         "feedback_release": _quantile_dates(release),
         "milestones": [milestone(k) for k in _milestones(needed, known)],

@@ -150,5 +150,3 @@ def stage(store: Store, source: Source) -> None:
         store.con.executemany(
             f"insert into raw_account_health values ({', '.join('?' * len(HEALTH_COLUMNS))})", rows
         )
-
-

@@ -151,7 +151,9 @@ def _timestamp_columns(kind: Kind) -> list[str]:
     return found
 
 
-def _spreadsheet_checks(store: Store, src: Source, found: Recognised, marketplace: str | None, notes: list[str]):
+def _spreadsheet_checks(
+    store: Store, src: Source, found: Recognised, marketplace: str | None, notes: list[str]
+):
     """A file a spreadsheet re-saved: refuse identifiers it rewrote as numbers, and find how it rewrote the
     timestamps (set as DuckDB variables that the v_ts macro reads)."""
     kind, label = found.kind, _label(found.kind)
@@ -235,12 +237,10 @@ def _stage(store: Store, src: Source, found: Recognised, marketplace: str | None
 # ------------------------------------------------------------------------------------------ importing
 
 
-def _already(store: Store, sha256: str) -> tuple[str, str] | None:
-    row = store.one(
-        "select kind, strftime(imported_at, '%Y-%m-%d') from imported_files where sha256 = $h",
-        {"h": sha256},
-    )
-    return (row[0], row[1]) if row else None
+def _already(store: Store, sha256: str) -> str | None:
+    """The kind of a file whose very bytes were imported before (None: never)."""
+    row = store.one("select kind from imported_files where sha256 = $h", {"h": sha256})
+    return row[0] if row else None
 
 
 def _ledger_path(candidate: Candidate) -> str:
@@ -261,7 +261,7 @@ def _import_one(
             # maybe this very file again: confirm with the full hash before reading anything
             full_hash = pool.submit(file_hash, path, progress if large else None)
             if seen := _already(store, full_hash.result()):
-                return FileResult(shown, "unchanged", kind=seen[0], notes=[f"already imported on {seen[1]}"])
+                return FileResult(shown, "unchanged", kind=seen, notes=["already imported"])
         else:
             # certainly new: its full hash (for the ledger) is computed while DuckDB reads it
             full_hash = pool.submit(file_hash, path, None)
@@ -285,7 +285,9 @@ def _import_one(
                 rows = counts[0].rows
                 if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
                     rows = store.one("select count(*) from raw_settlement")[0]
-                new, updated, unchanged = (sum(getattr(c, a) for c in counts) for a in ("new", "updated", "unchanged"))
+                new, updated, unchanged = (
+                    sum(getattr(c, a) for c in counts) for a in ("new", "updated", "unchanged")
+                )
                 markets = sorted({m for c in counts for m in c.marketplaces})
                 if rows == 0:
                     notes.append("header only: no rows")
@@ -369,7 +371,9 @@ def import_paths(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if not any(r.status != "skipped" for r in results):
-        raise VelocityError(_nothing(paths, results), "point velocity at the reports you downloaded from Seller Central")
+        raise VelocityError(
+            _nothing(paths, results), "point velocity at the reports you downloaded from Seller Central"
+        )
     return results
 
 
@@ -378,7 +382,7 @@ def _one(store: Store, candidate: Candidate, marketplace, progress, tmp: Path) -
     if not path.exists():
         return FileResult(shown, "error", error=f"{shown}: no such file or folder")
     if not candidate.explicit and path.suffix.lower() not in EXPORT_SUFFIXES:
-        return FileResult(shown, "skipped", notes=[f"not an export (a {path.suffix.lower()} file)"])
+        return FileResult(shown, "skipped", notes=[f"a {path.suffix.lower()} file, not an export"])
     tick = (lambda stage, done, p=shown: progress(p, stage, done)) if progress else None
     try:
         return _import_one(store, candidate, marketplace, tick, tmp)

@@ -86,29 +86,41 @@ def merge(store: Store, target: Target, params: dict, *, touches: bool) -> Merge
     markets = store.one(markets_of.format("_staged"))[0] if "marketplace" in columns else []
     if has_duplicates("_staged"):
         store.execute(f"create or replace temp table _staged as select * from _staged qualify {rank} = 1")
-    on = " and ".join(f"w.{quote(k)} = t.{quote(k)}" for k in target.key)
-    first_key = f"t.{quote(target.key[0])}"
-    w_content = ", ".join(f"w.{quote(c)}" for c in columns)
+    # The table's rows this file may replace: found on the key columns alone (a narrow scan), then read
+    # whole - so a weekly file into a large store reads a few columns of the table, not all of it.
+    k0 = quote(target.key[0])
+    key_list = ", ".join(f"t.{quote(k)}" for k in target.key)
+    store.execute(
+        f"create or replace temp table _hits as select t.rowid as _rid, {key_list} from {table} t"
+        f" where t.{k0} in (select {k0} from _staged)"
+    )
     t_content = ", ".join(f"t.{quote(c)}" for c in columns)
-    wv, tv = (f"w.{version}", f"t.{version}") if target.version else ("null", "null")
+    store.execute(
+        f"""create or replace temp table _old as
+        select h._rid, {key_list}, {f"t.{version}" if target.version else "null"} as _version,
+            hash({t_content}) as _hash
+        from {table} t join _hits h on t.rowid = h._rid"""
+    )
+    on = " and ".join(f"w.{quote(k)} = o.{quote(k)}" for k in target.key)
+    w_content = ", ".join(f"w.{quote(c)}" for c in columns)
+    wv = f"w.{version}" if target.version else "null"
     better = (
-        f"({wv} > {tv} or ({wv} is not null and {tv} is null)"
-        f" or ({wv} is not distinct from {tv} and hash({w_content}) > hash({t_content})))"
+        f"({wv} > o._version or ({wv} is not null and o._version is null)"
+        f" or ({wv} is not distinct from o._version and hash({w_content}) > o._hash))"
     )
     store.execute(
         f"""create or replace temp table _apply as
-        select w.*, {first_key} is null as _new
-        from _staged w left join {table} t on {on}
-        where {first_key} is null or {better}"""
+        select w.*, o._rid as _rid
+        from _staged w left join _old o on {on}
+        where o._rid is null or {better}"""
     )
     new, updated = store.one(
-        "select count(*) filter (where _new), count(*) filter (where not _new) from _apply"
+        "select count(*) filter (where _rid is null), count(*) filter (where _rid is not null) from _apply"
     )
     if updated:
-        key_match = " and ".join(f"{table}.{quote(k)} = a.{quote(k)}" for k in target.key)
-        store.execute(f"delete from {table} using _apply a where not a._new and {key_match}")
-    store.execute(f"insert into {table} by name select * exclude (_new) from _apply")
+        store.execute(f"delete from {table} where rowid in (select _rid from _apply where _rid is not null)")
+    store.execute(f"insert into {table} by name select * exclude (_rid) from _apply")
     if has_orders:
         store.execute(f"insert into {TOUCHED} select distinct order_id from _apply")
-    store.execute("drop table _staged; drop table _apply")
+    store.execute("drop table _staged; drop table _apply; drop table _hits; drop table _old")
     return Merged(rows, new, updated, rows - new - updated, markets, False)

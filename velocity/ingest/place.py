@@ -211,13 +211,21 @@ def spreadsheet_timestamps(
                 f" the marketplace is unknown ({label} saved by a spreadsheet)",
                 "pass --marketplace (UK reads 05/11 as 5 November, US as 11 May), or use the original download",
             )
-        chosen, how = (month[0], "month first, as in its marketplace") if order else (
-            day[0],
-            "day first, as in its marketplace",
+        chosen, how = (
+            (month[0], "month first, as in its marketplace")
+            if order
+            else (
+                day[0],
+                "day first, as in its marketplace",
+            )
         )
     elif day or month:
         chosen = (day or month)[0]
-        how = "day first: the only order every date fits" if day else "month first: the only order every date fits"
+        how = (
+            "day first: the only order every date fits"
+            if day
+            else "month first: the only order every date fits"
+        )
     else:
         raise VelocityError(
             f"{shown}: this is {label} saved by a spreadsheet, which rewrote its dates"

@@ -255,7 +255,8 @@ def _delimited(src: Source) -> Source:
     best = max(counts, key=lambda d: (counts[d], d == "\t"))
     if counts[best] > 1:
         src.delimiter = best
-    src.quoted = first.startswith('"') or (best != "\t" and '"' in first)
+    # a spreadsheet's CSV quotes a field that holds its delimiter; Amazon's tab files quote nothing
+    src.quoted = best != "\t" or first.startswith('"')
     return src
 
 

@@ -45,7 +45,9 @@ def recognise(src: Source) -> Recognised:
         return Recognised(FEEDBACK_RATINGS, header, header_names(header), rows=rows)
     found = detect(header, rows)
     if found is None:
-        raise NotAnExport(f"{src.shown}: not an export velocity reads; its header starts {looks_like(header)}", KNOWN)
+        raise NotAnExport(
+            f"{src.shown}: not an export velocity reads; its header starts {looks_like(header)}", KNOWN
+        )
     kind, layout = found
     if layout is not None:
         return Recognised(kind, header, list(layout.positions), layout.language, rows)

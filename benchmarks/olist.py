@@ -1,4 +1,5 @@
-"""The Olist data set (../shared/data/olist, real purchase and review times) as Amazon exports: its orders as
+"""The Olist data set (../shared/data/olist, real purchase and review times; it stays outside the repository,
+its licence) as Amazon exports: its orders as
 All Orders rows (Amazon.com.br, BRL, local -03:00 times) and its reviews as Feedback rows (4-5 stars
 positive). The orders and reviews files are independent slices of Olist, so only about 16% of the orders
 have a review here: a feedback rate of ~16% with real timing. Reviews answered more than 90 days after the
@@ -9,8 +10,35 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from conftest import OLIST
-from test_merge import line, write
+
+OLIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "olist"
+HEADER = (
+    "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\tsales-channel\t"
+    "sku\titem-status\tquantity\tcurrency\titem-price"
+)
+
+
+def line(
+    order: str,
+    sku: str,
+    updated: str,
+    status: str,
+    price: str,
+    *,
+    purchased: str,
+    channel: str,
+    currency: str,
+) -> str:
+    item = {"Shipped": "Shipped", "Cancelled": "Cancelled"}.get(status, "Unshipped")
+    return "\t".join(
+        [order, purchased, updated, status, "Merchant", channel, sku, item, "1", currency, price]
+    )
+
+
+def write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
 
 QUERY = """
 with orders as (
