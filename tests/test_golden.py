@@ -113,6 +113,19 @@ def test_sales_chart(demo):
     assert "\x1b" not in (GOLDEN / "sales_chart.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("size", [(100, 24), (120, 40)], ids=["100x24", "120x40"])
+def test_charts_at_terminal_sizes(demo, size):
+    """The charts as a terminal of that size shows them (the CLI draws them `height - 2` rows tall)."""
+    from velocity.chart import forecast_chart, sales_chart
+
+    width, height = size
+    for name, draw, key in (("sales", sales_chart, "sales_json"), ("forecast", forecast_chart, "forecast_json")):
+        chart = draw(json.loads(demo[key]), width=width, height=height - 2)
+        assert all(len(line) <= width for line in chart.splitlines()), name
+        assert len(chart.splitlines()) <= height
+        _check(f"{name}_chart_{width}x{height}.txt", chart.rstrip("\n") + "\n")
+
+
 def test_health_text(demo):
     _check("health.txt", demo["health"])
 

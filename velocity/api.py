@@ -306,6 +306,35 @@ class Velocity:
         return Contacts(result)
 
 
+def import_then_forecast(
+    path: Path | str | None,
+    exports: Iterable[Path | str],
+    *,
+    progress=None,
+    on_result=None,
+    **options,
+) -> tuple[list, Forecast]:
+    """Import the exports (a writer, made if missing), then forecast from the store (a reader): what
+    `velocity forecast PATH...` does; a `marketplace` option is also the marketplace of files that name none.
+    Refuses to forecast when a file failed: no forecast from incomplete data. on_result(result) is called
+    after each path's files are imported."""
+    results: list = []
+    with open(path, write=True, create=True) as v:
+        for export in exports:
+            got = v.import_paths([export], marketplace=options.get("marketplace"), progress=progress)
+            results += got
+            for result in got:
+                if on_result is not None:
+                    on_result(result)
+    if any(r.status == "error" for r in results):
+        raise VelocityError(
+            "a file failed to import: no forecast from incomplete data",
+            "fix or leave out the file named above, then run again",
+        )
+    with open(path) as v:
+        return results, v.forecast(**options)
+
+
 def open(path: Path | str | None = None, *, write: bool = False, create: bool = False) -> Velocity:
     """Open a velocity store (default: VELOCITY_DB, else ./velocity.duckdb). Read-only unless write; create
     makes a new store where none exists (with write)."""

@@ -536,25 +536,35 @@ def forecast(
         options = where(as_of, currency, marketplace, hold_date)
         if future_sales is not None and not (future_sales >= 0 and future_sales != float("inf")):
             raise usage(f"--future-sales must be a number of orders a day, 0 or more (got {future_sales})")
+        forecast_options = dict(
+            policy=policy,
+            feedback_needed=feedback_needed,
+            future_sales=future_sales,
+            transit=transit_option(transit),
+            **options,
+        )
         if paths:
+            from velocity import render
+            from velocity.api import import_then_forecast
+
             check_paths(paths)
-            with velocity.open(out.db, write=True, create=True) as v:
-                results = import_files(v, paths, marketplace, quiet=out.format != "text")
-            if out.format == "text":
-                say(import_summary(results, out.db))
-            if any(r.status == "error" for r in results):
-                raise VelocityError(
-                    "a file failed to import: no forecast from incomplete data",
-                    "fix or leave out the file named above, then run again",
-                )
-        with velocity.open(out.db) as v:
-            answer = v.forecast(
-                policy=policy,
-                feedback_needed=feedback_needed,
-                future_sales=future_sales,
-                transit=transit_option(transit),
-                **options,
-            )
+            bar, results = _Bar(), []
+
+            def told(result) -> None:
+                bar.clear()
+                results.append(result)
+                if out.format == "text" or result.status == "error":
+                    say(render.import_line(result))
+
+            try:
+                _, answer = import_then_forecast(out.db, paths, progress=bar, on_result=told, **forecast_options)
+            finally:
+                bar.clear()
+                if out.format == "text":
+                    say(import_summary(results, out.db))
+        else:
+            with velocity.open(out.db) as v:
+                answer = v.forecast(**forecast_options)
         say_as_of(answer, as_of)
         from velocity.chart import forecast_chart
 
