@@ -119,7 +119,10 @@ def test_charts_at_terminal_sizes(demo, size):
     from velocity.chart import forecast_chart, sales_chart
 
     width, height = size
-    for name, draw, key in (("sales", sales_chart, "sales_json"), ("forecast", forecast_chart, "forecast_json")):
+    for name, draw, key in (
+        ("sales", sales_chart, "sales_json"),
+        ("forecast", forecast_chart, "forecast_json"),
+    ):
         chart = draw(json.loads(demo[key]), width=width, height=height - 2)
         assert all(len(line) <= width for line in chart.splitlines()), name
         assert len(chart.splitlines()) <= height

@@ -557,7 +557,9 @@ def forecast(
                     say(render.import_line(result))
 
             try:
-                _, answer = import_then_forecast(out.db, paths, progress=bar, on_result=told, **forecast_options)
+                _, answer = import_then_forecast(
+                    out.db, paths, progress=bar, on_result=told, **forecast_options
+                )
             finally:
                 bar.clear()
                 if out.format == "text":
