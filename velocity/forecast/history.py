@@ -147,7 +147,6 @@ def feedback(store: Store, ctx: Context) -> Feedback:
     days = np.array([to_day(r["date"]) for r in daily], dtype=np.int64)
     pos = np.array([int(r["positive"]) for r in daily], dtype=np.int64)
     tot = np.array([int(r["positive"] + r["neutral"] + r["negative"]) for r in daily], dtype=np.int64)
-    positive_days = np.repeat(days, pos)
     markets = [ctx.marketplace] if ctx.marketplace else ctx.marketplaces
     readings: dict[date, list[int]] = {}
     by_period: dict[tuple[date, str], list[int]] = {}
@@ -160,10 +159,19 @@ def feedback(store: Store, ctx: Context) -> Feedback:
         if period == "lifetime" or (period == "365" and (day, "lifetime") not in by_period):
             readings[day] = counts
     table = [(to_day(d), c[0], c[1]) for d, c in sorted(readings.items())]
+    return feedback_from(days, pos, tot, table, to_day(through))
+
+
+def feedback_from(
+    days: np.ndarray, pos: np.ndarray, tot: np.ndarray, table: list[tuple[int, int, int]], through: int
+) -> Feedback:
+    """The source decision on what was read: per-day positive and total feedback rows (day numbers, up to
+    `through`) and the Feedback Manager lifetime readings [(day, positive, total)]."""
+    positive_days = np.repeat(days, pos)
     if table:
         last_day, _, last_total = table[-1]
         rows_then = int(tot[days <= last_day].sum())
         if rows_then < last_total or not pos.any():
             return Feedback("rating_table", table, last_day, positive_days, int(tot.sum()))
     source = "feedback_rows" if pos.any() else "none"
-    return Feedback(source, [], to_day(through), positive_days, int(tot.sum()))
+    return Feedback(source, [], through, positive_days, int(tot.sum()))

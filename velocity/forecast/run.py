@@ -212,12 +212,23 @@ def _fit(history: History, fb: Feedback, draws: int, rng: np.random.Generator) -
 
 
 @dataclass(frozen=True)
+class Worlds:
+    """The simulated worlds behind the bands, from `first` (the day after the data's end) on."""
+
+    first: int
+    existing: np.ndarray  # (draws, days) new positives, cumulative, from the orders placed
+    total: np.ndarray  # (draws, days) ... from every stream: orders placed, orders to come, buyers asked
+    release: np.ndarray  # (draws,) the day the review ends (policy review)
+
+
+@dataclass(frozen=True)
 class Forecast:
     """A forecast (the JSON contract) with the model behind it, for velocity contacts to reuse."""
 
     result: dict
     posterior: model.Posterior
     response: dict
+    worlds: Worlds | None = None
 
 
 def _milestones(needed: int, known: int) -> list[int]:
@@ -256,10 +267,34 @@ def run(
     response rate of asked buyers kept. The what-if asks the orders contact_list finds eligible (with
     opted_out left out, as velocity contacts does)."""
     check_options(policy, feedback_needed, future_sales)
+    history = load(store, ctx, transit, opted_out)
+    return forecast(
+        history,
+        feedback(store, ctx),
+        ctx,
+        policy=policy,
+        feedback_needed=feedback_needed,
+        future_sales=future_sales,
+        draws=draws,
+        seed=seed,
+    )
+
+
+def forecast(
+    history: History,
+    fb: Feedback,
+    ctx: Context,
+    *,
+    policy: str = "review",
+    feedback_needed: int | None = None,
+    future_sales: float | None = None,
+    draws: int = DRAWS,
+    seed: int = 0,
+) -> Forecast:
+    """The forecast from loaded orders and feedback (no store): what `run` answers, and what
+    benchmarks/calibration.py calls on simulated sellers."""
     rng = np.random.default_rng(seed)
     notes = list(ctx.notes)
-    history = load(store, ctx, transit, opted_out)
-    fb = feedback(store, ctx)
     through, today = to_day(ctx.data_through), to_day(ctx.as_of)
     orders_through = to_day(ctx.orders_through)
     if ctx.hold.start is not None:
@@ -409,7 +444,7 @@ def run(
         },
         "notes": notes,
     }
-    return Forecast(result, post, response)
+    return Forecast(result, post, response, Worlds(first, existing, total, release))
 
 
 def analyse(store: Store, ctx: Context, **options) -> dict:
