@@ -24,7 +24,7 @@ row = st.tuples(
     st.sampled_from(SKUS),
     st.sampled_from(UPDATES),
     st.sampled_from(["Pending", "Shipped", "Cancelled"]),
-    st.sampled_from(["", "9.99", "10,50", "12.00"]),
+    st.sampled_from(["", "9.99", "1,050.00", "12.00"]),  # UK amounts: a decimal point, commas for thousands
 )
 download = st.lists(row, min_size=0, max_size=8)
 downloads = st.lists(download, min_size=1, max_size=4)
@@ -112,7 +112,7 @@ def test_permutations_of_three_overlapping_downloads(tmp_path):
             ("202-0000001-0000001", "S1", UPDATES[3], "Shipped", "9.99"),
             ("202-0000002-0000002", "S2", UPDATES[1], "Shipped", "12.00"),
         ],
-        [("202-0000001-0000001", "S1", UPDATES[5], "Shipped", "10,50")],
+        [("202-0000001-0000001", "S1", UPDATES[5], "Shipped", "1,050.00")],
     ]
     paths = _files(tmp_path, rows)
     results = {

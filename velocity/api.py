@@ -193,6 +193,13 @@ class Velocity:
         self._writable("record requests")
         return contacts.record_requests(self.store, Path(path), _day(on, "on"))
 
+    def backup(self, target: Path | str) -> int:
+        """A consistent single-file copy of the store (checkpointed, written whole or not at all): its size."""
+        from velocity.store import backup
+
+        self._writable("back it up")
+        return backup(self.store, Path(target))
+
     def _writable(self, what: str) -> None:
         if not self.store.writable:
             raise VelocityError(

@@ -12,6 +12,9 @@ import math
 from datetime import date, timedelta
 
 BAND, MEDIAN, BARS, PACE = "░", "•", "▒", "•"
+SALES_DAYS = (
+    182  # the sales chart shows the latest 26 weeks: drawing stays linear in what a terminal can show
+)
 
 
 def _figure(width: int, height: int):
@@ -103,12 +106,14 @@ def _line(fig, x: list[float], y: list[float], marker: str) -> None:
 
 
 def sales_chart(result: dict, *, width: int = 100, height: int = 24, colour: bool = False) -> str:
-    """Daily sales as shaded bars, the 28-day pace (a day) as a line of dots, the rise and the hold marked."""
-    days = result["daily"]
+    """Daily sales as shaded bars, the 28-day pace (a day) as a line of dots, the rise and the hold marked
+    (the latest 26 weeks of a longer history)."""
+    days = result["daily"][-SALES_DAYS:]
+    shown_from = len(result["daily"]) - len(days)
     fig = _figure(width, height - 2)
     x = list(range(len(days)))
     sales = [d["sales"] for d in days]
-    pace = [d["sales_28d"] / min(result["window_days"], i + 1) for i, d in enumerate(days)]
+    pace = [d["sales_28d"] / min(result["window_days"], shown_from + i + 1) for i, d in enumerate(days)]
     fig.draw(fig.bar(x, sales, marker=BARS))
     _line(fig, x, pace, PACE)
     legend = [(BARS, "sales a day"), (PACE, "28-day pace, a day")]

@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 
 from velocity import __version__
 from velocity.errors import ExitCode, VelocityError
+from velocity.text import printable
 
 app = typer.Typer(
     name="velocity",
@@ -36,8 +37,8 @@ _GLOBAL: dict = {
 
 
 def say(message: str) -> None:
-    """Talk: always stderr."""
-    print(message, file=sys.stderr)
+    """Talk: always stderr, with control characters from file names and data made visible, not obeyed."""
+    print(printable(message), file=sys.stderr)
 
 
 def usage(message: str, hint: str = "") -> VelocityError:
@@ -385,6 +386,27 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def backup(
+    target: Annotated[
+        Path, typer.Argument(metavar="PATH", help="The file to write the copy to (replaced if it exists).")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Write a consistent copy of the store to one file (to restore it: copy it back, with no velocity running,
+    after removing any velocity.duckdb.wal beside the store)."""
+
+    def body() -> None:
+        import velocity
+
+        out = Run(db, "text")
+        with velocity.open(out.db, write=True) as v:
+            size = v.backup(target)
+        say(f"backed up {out.db} to {target} ({size / 1e6:.1f} MB)")
+
+    run(body)
+
+
+@app.command()
 def rating(
     as_of: Annotated[
         str,
@@ -704,7 +726,9 @@ def contacts(
 
 
 def main(args: list[str] | None = None) -> int:
-    """The console entry point: usage errors in velocity's one-line style (exit 2), like its own."""
+    """The console entry point: usage errors in velocity's one-line style (exit 2), like its own. Every file
+    the command creates (the store, its log, lists, copies) is readable by the seller only."""
+    os.umask(0o077)
     try:
         code = app(args=args, prog_name="velocity", standalone_mode=False)
     except TyperException as exc:

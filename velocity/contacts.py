@@ -19,6 +19,7 @@ import polars as pl
 from velocity import forecast, model
 from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
+from velocity.files import write_private
 from velocity.forecast.history import to_day, transit_params
 from velocity.store import Store, refresh_orders
 
@@ -223,16 +224,8 @@ def _day_numbers(column: pl.Series) -> np.ndarray:
 
 
 def write_whole(path: Path, text: str) -> None:
-    """Write the file whole or not at all: a temporary file beside it, then one rename."""
-    tmp = path.with_name(f".{path.name}.velocity-tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise VelocityError(
-            f"{path}: cannot be written ({exc.strerror})", "choose another --output path"
-        ) from None
+    """Write the list whole or not at all, readable by its owner only (it holds buyers' names)."""
+    write_private(path, text, "choose another --output path")
 
 
 def message(row: dict | None = None, seller: str = "[your shop name]") -> str:

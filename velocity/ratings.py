@@ -7,11 +7,13 @@ this module writes them as CSV rows (a file the seller keeps) which are then imp
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
 from velocity.errors import ExitCode, VelocityError
+from velocity.files import write_private
 from velocity.kinds import FEEDBACK_RATINGS
 
 PERIODS = ("30", "90", "365", "lifetime")
@@ -63,8 +65,9 @@ def append(path: Path, as_of: date, marketplace: str, counts: dict[str, tuple[in
         rows = [r for r in found[1:] if r and (r[0], r[1].upper(), r[2].lower()) not in replaced]
     rows += [[as_of.isoformat(), marketplace, p, *map(str, counts[p])] for p in PERIODS if p in counts]
     rows.sort(key=lambda r: (r[0], r[1], PERIODS.index(r[2]) if r[2] in PERIODS else 9))
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(FEEDBACK_RATINGS.columns)
-        writer.writerows(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FEEDBACK_RATINGS.columns)
+    writer.writerows(rows)
+    write_private(path, out.getvalue(), "choose another --file")
     return path

@@ -9,11 +9,12 @@ import textwrap
 from pathlib import Path
 
 from velocity.ingest import FileResult
+from velocity.text import printable
 
 
 def import_line(r: FileResult) -> str:
     """One line per file: what it was, and what the store made of it."""
-    name = Path(r.path).name
+    name = printable(Path(r.path).name)
     if r.status == "error":
         return f"velocity: error: {r.error}" + (f"\n  hint: {r.hint}" if r.hint else "")
     notes = f" ({'; '.join(r.notes)})" if r.notes else ""
@@ -360,8 +361,8 @@ def forecast_text(r: dict) -> str:
         f"  from {m['orders_used']:,} orders, {rows};",
         f"  orders to come: {m['future_orders_per_day']:g} a day"
         + (
-            " (the pace of the latest 28 days)."
-            if m["future_orders_source"] == "recent_28_days"
+            " (your recent pace, the latest days weighing most)."
+            if m["future_orders_source"] == "recent_pace"
             else " (given)."
         ),
     ]
@@ -421,6 +422,21 @@ REASON_WORDS = {
 }
 
 
+def _visible(frame):
+    """The frame with control characters in its text columns escaped (buyer names come from exports)."""
+    import polars as pl
+
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    dirty = frame.select(
+        pl.any_horizontal(pl.col(text).str.contains(r"[\x00-\x1f\x7f-\x9f]").fill_null(False))
+    )
+    if not dirty.to_series().any():
+        return frame
+    return frame.with_columns(
+        pl.col(c).map_elements(lambda s: printable(s, keep_lines=False), return_dtype=pl.String) for c in text
+    )
+
+
 def contacts_text(r) -> str:
     """The request list as a table (window closing soonest first), then the summary in words. `r` is a
     velocity.contacts.ContactList: its rows are formatted column by column (tens of thousands of them)."""
@@ -437,7 +453,7 @@ def contacts_text(r) -> str:
     lines.append(head)
     if r.rows.height:
         day = pl.col("window_opens").dt.strftime("%m-%d")
-        table = r.rows.select(
+        table = _visible(r.rows).select(
             pl.concat_str(
                 pl.col("order_id").str.pad_end(20),
                 pl.lit(" "),

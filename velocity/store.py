@@ -182,7 +182,18 @@ def _classify(path: Path, exc: BaseException, *, writing: bool) -> VelocityError
         return VelocityError(
             f"{path}: the store cannot be read (no permission)", "check the file's permissions"
         )
+    if "WAL does not match" in text or "replaying WAL" in text:
+        return VelocityError(
+            f"{path}.wal: a write-ahead log that does not belong to this store (left beside it from another copy?)",
+            f"move it aside (rename {path.name}.wal to {path.name}.wal.old) and run again: the store then opens as"
+            " it was last saved",
+        )
     if path.exists() and _is_duckdb(path):
+        if "Could not read enough bytes" in text or "Corrupt" in text or "checksum" in text.lower():
+            return VelocityError(
+                f"{path}: the store file is damaged or cut short (a copy that did not finish?)",
+                "restore it from a backup (velocity backup makes one), or import your exports into a new store",
+            )
         return VelocityError(
             f"{path}: a DuckDB file velocity cannot open ({first})",
             "it may be damaged or from another DuckDB version; restore it from a backup",
@@ -269,13 +280,41 @@ def connect(path: Path | str | None = None, *, create: bool = True) -> Store:
 
 
 def _private(path: Path) -> None:
-    """The store holds buyer names and e-mails: readable by its owner only."""
+    """The store holds buyer names and e-mails: readable by its owner only (its write-ahead log too)."""
     for p in (path, path.with_name(path.name + ".wal")):
         try:
             if p.exists():
                 p.chmod(0o600)
         except OSError:
             pass
+
+
+def backup(store: Store, target: Path) -> int:
+    """A consistent single-file copy of the store at target: everything written is checkpointed into the
+    store file first (the write lock held, so nothing changes meanwhile), then copied to a private temporary
+    file beside the target and renamed over it - whole or not at all. Returns the bytes written."""
+    import shutil
+
+    target = Path(target)
+    if target.exists() and target.resolve() == store.path.resolve():
+        raise VelocityError(f"{target}: that is the store itself", "back it up to another file")
+    if target.is_dir():
+        raise VelocityError(f"{target}: is a folder", f"give a file name, e.g. {target / store.path.name}")
+    store.con.execute("checkpoint")
+    tmp = target.with_name(f".{target.name}.velocity-tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as dst, store.path.open("rb") as src:
+            shutil.copyfileobj(src, dst, 1 << 22)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise VelocityError(
+            f"{target}: cannot be written ({exc.strerror})", "choose another place for the backup"
+        ) from None
+    return target.stat().st_size
 
 
 def _prepare(store: Store) -> None:

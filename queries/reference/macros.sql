@@ -47,22 +47,45 @@ create or replace temp macro v_date(s, fmt, col) as
         else coalesce(try_strptime(trim(s), fmt)::date, v_blank_or_raise('date', col, s))
     end;
 
--- Money or any decimal: '7.49', '-3.85', '12,34' (a lone comma is a decimal comma), '1.234,56', '1,234.56'.
+-- Money or any decimal, written the way this file writes amounts: the importer sets velocity_decimal per
+-- file to '.' (1,234.56: thousands commas allowed), ',' (1.234,56 or 12,34: thousands dots or spaces) or
+-- NULL when nothing in the file and no marketplace tells (then only forms that cannot be misread pass:
+-- 12.34, 1234, 12,34). A value the other way round is refused, never guessed: '1,234' must not become 1.234.
 create or replace temp macro v_num(s, col) as
     case
         when s is null then null
-        else coalesce(
-            try_cast(s as decimal(18, 4)),
+        when coalesce(getvariable('velocity_decimal'), '.') = '.' then coalesce(
             case
-                when contains(s, ',') and contains(s, '.') and strpos(s, ',') > strpos(s, '.')
-                    then try_cast(replace(replace(trim(s), '.', ''), ',', '.') as decimal(18, 4))
-                when contains(s, ',') and contains(s, '.')
+                when getvariable('velocity_decimal') is null and regexp_matches(s, '[.,][0-9]{3}$') then null
+                else try_cast(s as decimal(18, 4))
+            end,
+            case
+                when getvariable('velocity_decimal') = '.'
+                    and regexp_full_match(trim(s), '-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?')
                     then try_cast(replace(trim(s), ',', '') as decimal(18, 4))
-                when contains(s, ',')
+                when getvariable('velocity_decimal') is null and regexp_full_match(trim(s), '-?[0-9]+,[0-9]{1,2}')
                     then try_cast(replace(trim(s), ',', '.') as decimal(18, 4))
             end,
-            v_blank_or_raise('number', col, s)
+            v_blank_or_raise(v_number_kind(), col, s)
         )
+        else coalesce(
+            case
+                when regexp_full_match(replace(replace(trim(s), ' ', ''), chr(160), ''),
+                    '-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?')
+                    then try_cast(
+                        replace(replace(replace(replace(trim(s), ' ', ''), chr(160), ''), '.', ''), ',', '.')
+                        as decimal(18, 4)
+                    )
+            end,
+            v_blank_or_raise(v_number_kind(), col, s)
+        )
+    end;
+
+create or replace temp macro v_number_kind() as
+    case getvariable('velocity_decimal')
+        when '.' then 'number as this file writes them (a decimal point: 1,234.56)'
+        when ',' then 'number as this file writes them (a decimal comma: 1.234,56)'
+        else 'number whose separators are clear (1,234 and 1.234 could be a thousand or about one)'
     end;
 
 create or replace temp macro v_int(s, col) as

@@ -42,6 +42,16 @@ def locate(src: Source, names: list[str], column: str, value: str | None, kind: 
     return None
 
 
+def locate_prefix(src: Source, names: list[str], column: str, prefix: str) -> int | None:
+    """The file line of the first row whose column starts with prefix (a year, say)."""
+    at = names.index(column)
+    for number, line in enumerate(text_lines(src), start=1):
+        fields = line.split(src.delimiter)
+        if number > 1 and at < len(fields) and fields[at].strip().strip('"').startswith(prefix):
+            return number
+    return None
+
+
 def placed(exc: VelocityError, shown: str, kind: Kind | None) -> VelocityError:
     """The error's message starting with the file and, once recognised, its kind."""
     message = exc.message.removeprefix(f"{shown}: ")

@@ -7,9 +7,11 @@ A file whose content was imported before is not read again. Reading, typing and 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,14 +25,17 @@ import duckdb
 from velocity import sql
 from velocity.errors import NotAnExport, VelocityError
 from velocity.ingest import health_json, merge, place
-from velocity.ingest.explain import explain, placed
+from velocity.ingest.explain import explain, locate_prefix, placed
 from velocity.ingest.read import (
     ENCODING_NAMES,
     EXPORT_SUFFIXES,
+    MAX_LINE,
     Candidate,
+    Facts,
     Source,
     expand,
-    file_hash,
+    file_facts,
+    not_regular,
     quick_key,
     source,
     transcode,
@@ -100,7 +105,8 @@ def _watched(store: Store, progress: Progress | None) -> Iterator[None]:
     finally:
         stop.set()
         watcher.join()
-        con.execute("set enable_progress_bar = false")
+        with contextlib.suppress(duckdb.Error):  # in a failed transaction: the first error is the one to tell
+            con.execute("set enable_progress_bar = false")
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -121,11 +127,15 @@ def _read_delimited(store: Store, src: Source, kind: Kind, found: Recognised) ->
         auto_detect=False,
         columns=dict.fromkeys(names, "VARCHAR"),
         compression="gzip" if src.gzipped else "none",
+        max_line_size=MAX_LINE + 1024,
     )
     repeats_header = None
     for name, text in list(zip(names, header, strict=False))[:2]:
+        cell = duckdb.FunctionExpression(
+            "ltrim", duckdb.ColumnExpression(name), duckdb.ConstantExpression("\ufeff")
+        )
         same = duckdb.CoalesceOperator(
-            duckdb.ColumnExpression(name) == duckdb.ConstantExpression(text), duckdb.ConstantExpression(False)
+            cell == duckdb.ConstantExpression(text), duckdb.ConstantExpression(False)
         )
         repeats_header = same if repeats_header is None else repeats_header & same
     if repeats_header is not None:
@@ -138,17 +148,54 @@ def _read_delimited(store: Store, src: Source, kind: Kind, found: Recognised) ->
 
 
 _TIMESTAMP = re.compile(r'v_ts\("([^"]+)"')
+_AMOUNT = re.compile(r'v_num\("([^"]+)"')
 _SCIENTIFIC = r"^[0-9](\.[0-9]+)?[eE][+-]?[0-9]+$"
 
 
-def _timestamp_columns(kind: Kind) -> list[str]:
-    """The columns the kind's staging reads as instants (from its SQL: one source of truth)."""
+def _columns_read_as(kind: Kind, pattern: re.Pattern) -> list[str]:
+    """The source columns the kind's staging reads with one macro (from its SQL: one source of truth)."""
     found: list[str] = []
     for target in kind.targets:
-        for column in _TIMESTAMP.findall(sql.load(target.relation)):
+        for column in pattern.findall(sql.load(target.relation)):
             if column not in found:
                 found.append(column)
     return found
+
+
+def _timestamp_columns(kind: Kind) -> list[str]:
+    return _columns_read_as(kind, _TIMESTAMP)
+
+
+def _decimal(store: Store, src: Source, found: Recognised, params: dict) -> None:
+    """Decide how the file writes its amounts (velocity.ingest.place.decimal_separator) from the rows of its
+    head and its marketplace; the v_num macro reads velocity_decimal."""
+    columns = [c for c in _columns_read_as(found.kind, _AMOUNT) if c in found.names]
+    if not columns:
+        return
+    from velocity.ingest.read import header_and_rows
+
+    _, rows = header_and_rows(src, limit=2000)
+    at = [found.names.index(c) for c in columns]
+    values = [r[i] for r in rows for i in at if i < len(r) and r[i].strip()]
+    markets = [params["marketplace"]] if params.get("marketplace") else []
+    for channel in ("sales-channel", "marketplace-name"):
+        if not markets and channel in found.names:
+            i = found.names.index(channel)
+            texts = {r[i].strip().lower() for r in rows if i < len(r) and r[i].strip()}
+            markets = [
+                r[0]
+                for r in store.execute(
+                    "select code from marketplaces where lower(sales_channel) in (select unnest($t::varchar[]))",
+                    {"t": sorted(texts)},
+                ).fetchall()
+            ]
+    sep = place.decimal_separator(
+        store, values, markets, spreadsheet=src.spreadsheet, semicolons=src.delimiter == ";", shown=src.shown
+    )
+    if sep is None:
+        store.execute("reset variable velocity_decimal")
+    else:
+        store.execute("set variable velocity_decimal = $s", {"s": sep})
 
 
 def _spreadsheet_checks(
@@ -231,6 +278,7 @@ def _stage(store: Store, src: Source, found: Recognised, marketplace: str | None
     elif kind.needs_marketplace:
         order_column = "order id" if "order id" in kind.columns else "order-id"
         params["marketplace"] = place.file_marketplace(store, kind.raw, marketplace, order_column, notes)
+    _decimal(store, src, found, params)
     return params
 
 
@@ -259,86 +307,196 @@ def _import_one(
     with ThreadPoolExecutor(max_workers=1) as pool:
         if store.one("select 1 from imported_files where quick_key = $q", {"q": key}):
             # maybe this very file again: confirm with the full hash before reading anything
-            full_hash = pool.submit(file_hash, path, progress if large else None)
-            if seen := _already(store, full_hash.result()):
+            facts = pool.submit(file_facts, path, progress if large else None)
+            if seen := _already(store, facts.result().sha256):
                 return FileResult(shown, "unchanged", kind=seen, notes=["already imported"])
         else:
             # certainly new: its full hash (for the ledger) is computed while DuckDB reads it
-            full_hash = pool.submit(file_hash, path, None)
+            facts = pool.submit(file_facts, path, None)
         src = source(candidate, tmp)
-        for attempt in (1, 2):
-            notes: list[str] = []
-            store.con.begin()
-            names: list[str] = []
-            kind: Kind | None = None
+        for _ in range(3):  # at most two re-reads: as Windows-1252, with line ends normalised
             try:
-                found = recognise(src)
-                kind, names = found.kind, found.names
-                with _watched(store, progress if large else None):
-                    params = _stage(store, src, found, marketplace, notes)
-                    merge.start_touched(store)
-                    counts = [
-                        merge.merge(store, target, params, touches=target.table in ORDER_SOURCES)
-                        for target in kind.targets
-                    ]
-                    _refresh(store, kind, counts)
-                rows = counts[0].rows
-                if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
-                    rows = store.one("select count(*) from raw_settlement")[0]
-                new, updated, unchanged = (
-                    sum(getattr(c, a) for c in counts) for a in ("new", "updated", "unchanged")
+                return _transaction(
+                    store, candidate, src, facts, key, marketplace, progress if large else None
                 )
-                markets = sorted({m for c in counts for m in c.marketplaces})
-                if rows == 0:
-                    notes.append("header only: no rows")
-                if src.encoding != "utf-8":
-                    notes.append(f"read as {ENCODING_NAMES[src.encoding]}")
-                result = FileResult(
-                    shown,
-                    "imported",
-                    kind=kind.name,
-                    rows=rows,
-                    new=new,
-                    updated=updated,
-                    unchanged=unchanged,
-                    marketplace=",".join(markets) or params.get("marketplace"),
-                    notes=notes,
+            except _Retry as retry:
+                src = retry.source(path, shown, src, tmp)
+    raise AssertionError("unreachable: each re-read happens once")
+
+
+class _Retry(Exception):
+    """The file must be read again differently: as Windows-1252, or with its line ends normalised."""
+
+    def __init__(self, how: str):
+        super().__init__(how)
+        self.how = how
+
+    def source(self, path: Path, shown: str, src: Source, tmp: Path) -> Source:
+        encoding = "cp1252" if self.how == "cp1252" else src.encoding
+        codec = {"utf-16": "utf-8"}.get(encoding, encoding)  # a UTF-16 file's copy is UTF-8 already
+        origin, gzipped = (src.readable, False) if src.encoding == "utf-16" else (path, src.gzipped)
+        readable = transcode(origin, shown, gzipped, codec, tmp, normalise=True)
+        return Source(path, shown, False, encoding, src.head, readable, src.delimiter, src.quoted)
+
+
+# Errors a file can cause while it is read (its bytes, its compression, its JSON): told in one line. Any other
+# exception is a bug in velocity and stays loud.
+_FILE_ERRORS = (duckdb.Error, OSError, EOFError, UnicodeError, RecursionError, MemoryError, zlib.error)
+
+
+def _transaction(
+    store: Store,
+    candidate: Candidate,
+    src: Source,
+    facts,
+    key: str,
+    marketplace: str | None,
+    progress: Progress | None,
+) -> FileResult:
+    """One file, one transaction: staged, merged, the order table refreshed, the ledger written - or none of
+    it, and the first real error told in one line (never a line's content)."""
+    path, shown = candidate.path, candidate.shown
+    notes: list[str] = []
+    names: list[str] = []
+    kind: Kind | None = None
+    store.con.begin()
+    try:
+        try:
+            found = recognise(src)
+            kind, names = found.kind, found.names
+            if (long_line := facts.result().long_line) and kind is not ACCOUNT_HEALTH:
+                raise VelocityError(
+                    f"{shown}: line {long_line[0]} is over {MAX_LINE >> 20} MB long: the file is damaged (its line"
+                    " breaks lost?)",
+                    "download the report again",
                 )
+            with _watched(store, progress):
+                params = _stage(store, src, found, marketplace, notes)
+                merge.start_touched(store)
+                counts = [
+                    merge.merge(store, target, params, touches=target.table in ORDER_SOURCES)
+                    for target in kind.targets
+                ]
+                _refresh(store, kind, counts)
+            rows = counts[0].rows
+            if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
+                rows = store.one("select count(*) from raw_settlement")[0]
+            new, updated, unchanged = (
+                sum(getattr(c, a) for c in counts) for a in ("new", "updated", "unchanged")
+            )
+            markets = sorted({m for c in counts for m in c.marketplaces})
+            if rows == 0:
+                notes.append("header only: no rows")
+            if src.encoding != "utf-8":
+                notes.append(f"read as {ENCODING_NAMES[src.encoding]}")
+            result = FileResult(
+                shown,
+                "imported",
+                kind=kind.name,
+                rows=rows,
+                new=new,
+                updated=updated,
+                unchanged=unchanged,
+                marketplace=",".join(markets) or params.get("marketplace"),
+                notes=notes,
+            )
+            _unchanged_since_read(path, shown, facts.result())
+            store.execute(
+                """insert into imported_files values ($sha256, $quick_key, $path, $kind, $rows, $new,
+                $updated, $unchanged, $marketplace, $at, $note)""",
+                {
+                    "sha256": facts.result().sha256,
+                    "quick_key": key,
+                    "path": _ledger_path(candidate),
+                    "kind": kind.name,
+                    "rows": rows,
+                    "new": new,
+                    "updated": updated,
+                    "unchanged": unchanged,
+                    "marketplace": result.marketplace,
+                    "at": datetime.now(UTC),
+                    "note": "; ".join(notes) or None,
+                },
+            )
+            store.con.commit()
+            return result
+        finally:
+            with contextlib.suppress(duckdb.Error):
                 store.execute(
-                    """insert into imported_files values ($sha256, $quick_key, $path, $kind, $rows, $new,
-                    $updated, $unchanged, $marketplace, $at, $note)""",
-                    {
-                        "sha256": full_hash.result(),
-                        "quick_key": key,
-                        "path": _ledger_path(candidate),
-                        "kind": kind.name,
-                        "rows": rows,
-                        "new": new,
-                        "updated": updated,
-                        "unchanged": unchanged,
-                        "marketplace": result.marketplace,
-                        "at": datetime.now(UTC),
-                        "note": "; ".join(notes) or None,
-                    },
+                    "reset variable velocity_ts_format; reset variable velocity_ts_zone; reset variable velocity_decimal"
                 )
-                store.con.commit()
-                return result
-            except VelocityError as exc:
-                store.con.rollback()
-                raise placed(exc, shown, kind) from None
-            except duckdb.Error as exc:
-                store.con.rollback()
-                explained = explain(exc, src, names, kind or FEEDBACK)
-                if explained is not None:
-                    raise placed(explained, shown, kind) from None
-                if "Invalid unicode" in str(exc) and attempt == 1:
-                    readable = transcode(path, shown, src.gzipped, "cp1252", tmp)
-                    src = Source(path, shown, False, "cp1252", src.head, readable, src.delimiter, src.quoted)
-                    continue
-                raise
-            finally:
-                store.execute("reset variable velocity_ts_format; reset variable velocity_ts_zone")
-    raise AssertionError("unreachable")
+    except merge.ImplausibleDate as exc:
+        _rollback(store)
+        raise placed(_dated(exc, src, names, kind), shown, kind) from None
+    except VelocityError as exc:
+        _rollback(store)
+        raise placed(exc, shown, kind) from None
+    except _FILE_ERRORS as exc:
+        _rollback(store)
+        if isinstance(exc, duckdb.Error):
+            if "Invalid unicode" in str(exc) and src.encoding == "utf-8":
+                raise _Retry("cp1252") from None
+            if "state machine reached an invalid state" in str(exc) and src.readable == path:
+                raise _Retry("normalise") from None
+            explained = explain(exc, src, names, kind or FEEDBACK)
+            if explained is not None:
+                raise placed(explained, shown, kind) from None
+        raise placed(_one_line(exc, shown), shown, kind) from None
+
+
+def _dated(exc: merge.ImplausibleDate, src: Source, names: list[str], kind: Kind | None) -> VelocityError:
+    """The implausible date's source column and file line, where they can be found."""
+    source_column = _source_column(kind, exc.column) if kind else None
+    line = None
+    if source_column in names:
+        line = locate_prefix(src, names, source_column, str(exc.value)[:4])
+    where = f"line {line}: " if line else ""
+    column = source_column or exc.column
+    message = exc.message.replace(f"column {exc.column}:", f"{where}column {column}:", 1)
+    return VelocityError(f"{src.shown}: {message}", exc.hint)
+
+
+def _source_column(kind: Kind, column: str) -> str | None:
+    """The export column a store column is read from (from the staging SQL: `v_...("src", ...) ... as col`)."""
+    for target in kind.targets:
+        for line in sql.load(target.relation).splitlines():
+            m = re.search(r'v_\w+\("([^"]+)".*\bas ' + re.escape(column) + r"\b", line)
+            if m:
+                return m.group(1)
+    return None
+
+
+def _rollback(store: Store) -> None:
+    with contextlib.suppress(duckdb.Error):
+        store.con.rollback()
+
+
+def _unchanged_since_read(path: Path, shown: str, facts: Facts) -> None:
+    """The bytes imported are the bytes hashed: refuse a file that changed while it was read (a download
+    still being written), so that its ledger entry never names content that was not imported."""
+    now = path.stat()
+    if (now.st_size, now.st_mtime_ns) != (facts.size, facts.mtime_ns):
+        raise VelocityError(
+            f"{shown}: the file changed while it was read (is it still downloading?)",
+            "try again once it is complete: nothing of it was imported",
+        )
+
+
+def _one_line(exc: BaseException, shown: str) -> VelocityError:
+    """A file problem DuckDB or Python described in its own words: its first line, without any of the
+    file's content (DuckDB quotes the line it stopped at; that may hold a buyer's name and address)."""
+    if isinstance(exc, RecursionError):
+        return VelocityError(f"{shown}: nested too deeply to be a report", "download the report again")
+    if isinstance(exc, MemoryError):
+        return VelocityError(f"{shown}: too large to read in the memory there is", "import it on its own")
+    if isinstance(exc, (EOFError, zlib.error)) or "GZIP" in str(exc) or "gzip" in str(exc):
+        return VelocityError(
+            f"{shown}: a damaged or cut-short .gz file (its download may have been interrupted)",
+            "download the report again",
+        )
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    first = re.split(r"(?i)original line|'[^']{20,}'|\"[^\"]{20,}\"", first)[0].strip(" :")
+    return VelocityError(f"{shown}: cannot be read ({first[:160]})", "download the report again")
 
 
 def _refresh(store: Store, kind: Kind, counts: list[merge.Merged]) -> None:
@@ -381,6 +539,13 @@ def _one(store: Store, candidate: Candidate, marketplace, progress, tmp: Path) -
     path, shown = candidate.path, candidate.shown
     if not path.exists():
         return FileResult(shown, "error", error=f"{shown}: no such file or folder")
+    if what := not_regular(path):
+        return FileResult(
+            shown,
+            "error",
+            error=f"{shown}: {what}, not a file",
+            hint="velocity reads report files as downloaded",
+        )
     if not candidate.explicit and path.suffix.lower() not in EXPORT_SUFFIXES:
         return FileResult(shown, "skipped", notes=[f"a {path.suffix.lower()} file, not an export"])
     tick = (lambda stage, done, p=shown: progress(p, stage, done)) if progress else None

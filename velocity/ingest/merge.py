@@ -8,8 +8,10 @@ on the order files arrive in. Rows with the same key inside one file are settled
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from velocity import sql
+from velocity.errors import VelocityError
 from velocity.ingest.place import quote
 from velocity.kinds import Target
 from velocity.store import Store
@@ -34,6 +36,44 @@ def table_columns(store: Store, table: str) -> list[str]:
         {"t": table},
     ).fetchall()
     return [r[0] for r in rows]
+
+
+EARLIEST = date(2000, 1, 1)  # no Amazon export of a seller's own data is older
+FUTURE_DAYS = 366  # ... and none is dated more than a year after it was imported
+
+
+class ImplausibleDate(VelocityError):
+    """A date in a file that cannot be right (1900, 2100): the column, its table column and the value."""
+
+    def __init__(self, column: str, value, problem: str):
+        super().__init__(
+            f"column {column}: {value} is {problem}: a date that cannot be right",
+            "the file is damaged or was edited: download the report again",
+        )
+        self.column, self.value = column, value
+
+
+def check_dates(store: Store, relation: str, table: str) -> None:
+    """Refuse the file when one of its dates (any date or instant column of the target table) is before 2000
+    or more than a year after today: such a date would move the default as-of day or stretch every
+    daily series across a century."""
+    rows = store.execute(
+        "select column_name from information_schema.columns where table_name = $t and table_schema = 'main'"
+        " and data_type in ('DATE', 'TIMESTAMP WITH TIME ZONE') order by ordinal_position",
+        {"t": table},
+    ).fetchall()
+    columns = [r[0] for r in rows]
+    if not columns:
+        return
+    limits = ", ".join(f"min({quote(c)})::date, max({quote(c)})::date" for c in columns)
+    found = store.one(f"select {limits} from {relation}")
+    latest = date.fromordinal(datetime.now().date().toordinal() + FUTURE_DAYS)
+    for i, column in enumerate(columns):
+        low, high = found[2 * i], found[2 * i + 1]
+        if low is not None and low < EARLIEST:
+            raise ImplausibleDate(column, low, f"before {EARLIEST.year}")
+        if high is not None and high > latest:
+            raise ImplausibleDate(column, high, "more than a year from today")
 
 
 def start_touched(store: Store) -> None:
@@ -70,6 +110,7 @@ def merge(store: Store, target: Target, params: dict, *, touches: bool) -> Merge
 
     if store.one(f"select not exists (select 1 from {table})")[0]:
         rows = store.one(f"insert into {table} by name select {content} from ({text})", bound)[0]
+        check_dates(store, table, target.table)
         losers = 0
         if has_duplicates(table):
             losers = store.one(
@@ -82,6 +123,7 @@ def merge(store: Store, target: Target, params: dict, *, touches: bool) -> Merge
         return Merged(rows, rows - losers, 0, losers, markets, True)
 
     store.execute(f"create or replace temp table _staged as select {content} from ({text})", bound)
+    check_dates(store, "_staged", target.table)
     rows = store.one("select count(*) from _staged")[0]
     markets = store.one(markets_of.format("_staged"))[0] if "marketplace" in columns else []
     if has_duplicates("_staged"):

@@ -233,3 +233,43 @@ def spreadsheet_timestamps(
             "use the original download from Seller Central",
         )
     return chosen, f"saved by a spreadsheet: dates read {how}"
+
+
+# ------------------------------------------------------------------------------------------ amounts
+
+_COMMA_EVIDENCE = re.compile(r"-?\d{1,3}(\.\d{3})+,\d+|-?\d+,\d{1,2}")  # 1.234,56  12,34
+_DOT_EVIDENCE = re.compile(r"-?\d{1,3}(,\d{3})+\.\d+|-?\d+\.\d{1,2}|-?\d+\.\d{4,}")  # 1,234.56  12.34  7.4900
+
+
+def decimal_separator(
+    store: Store, values: list[str], markets: list[str], *, spreadsheet: bool, semicolons: bool, shown: str
+) -> str | None:
+    """How a file writes its amounts: '.' (1,234.56), ',' (1.234,56) or None (nothing tells: only forms that
+    cannot be misread are accepted). The file's unambiguous values decide; else its marketplace (a
+    spreadsheet's semicolons: its locale's decimal comma). A decimal comma in a report from a marketplace
+    that writes only decimal points (US, UK ...) is refused: '1.234,56' in a US file is never guessed."""
+    comma = next((v for v in values if _COMMA_EVIDENCE.fullmatch(v.strip())), None)
+    dot = next((v for v in values if _DOT_EVIDENCE.fullmatch(v.strip())), None)
+    if comma and dot:
+        raise VelocityError(
+            f"{shown}: amounts written both ways ({comma!r} and {dot!r}): which is a thousand is not clear",
+            "download the report again (a spreadsheet may have rewritten some amounts)",
+        )
+    seps = set()
+    for code in markets:
+        row = store.one("select decimal_separator from marketplaces where code = $c", {"c": code})
+        if row:
+            seps.add(row[0])
+    if comma:
+        if "." in seps and not spreadsheet:
+            raise VelocityError(
+                f"{shown}: an amount written {comma!r}, but {', '.join(markets)} reports write amounts with a"
+                " decimal point (1,234.56)",
+                "download the report again; if you re-saved it in a spreadsheet, use the original download",
+            )
+        return ","
+    if dot:
+        return "."
+    if spreadsheet and semicolons:
+        return ","
+    return seps.pop() if len(seps) == 1 else None

@@ -7,14 +7,18 @@ Knows nothing of report kinds or of the store.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
 import io
 import os
+import re
 import shutil
+import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +27,8 @@ from velocity.errors import NotAnExport, VelocityError
 
 HEAD_BYTES = 1 << 16
 QUICK_BYTES = 1 << 20
+MAX_LINE = 16 << 20  # bytes: a longer line is a damaged file (DuckDB would skip it without a word)
+CHUNK = 1 << 23
 EXPORT_SUFFIXES = {".txt", ".tsv", ".csv", ".json", ".gz", ".tab", ""}
 BINARY_MAGIC = {
     b"%PDF": "a PDF document",
@@ -44,6 +50,24 @@ class Candidate:
     path: Path
     shown: str
     explicit: bool
+
+
+def not_regular(path: Path) -> str | None:
+    """What a path is when it is not a regular file velocity can read (a pipe, a device, a socket); None
+    for a regular file. Only regular files are read: a pipe or /dev/zero would never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 @dataclass
@@ -97,14 +121,18 @@ def expand(paths: Iterable[Path], tmp: Path) -> Iterator[Candidate]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel):
+                if any(p.startswith(".") for p in rel) or child.is_dir():
+                    continue
+                if not_regular(child):
+                    yield Candidate(child, str(child), explicit=False)
+                elif child.is_file():
                     yield from _archive_or_file(child, str(child), tmp, explicit=False)
         else:
             yield from _archive_or_file(path, str(path), tmp, explicit=True)
 
 
 def _archive_or_file(path: Path, shown: str, tmp: Path, *, explicit: bool) -> Iterator[Candidate]:
-    if not (path.is_file() and zipfile.is_zipfile(path)) or _is_workbook(path):
+    if not_regular(path) or not (path.is_file() and zipfile.is_zipfile(path)) or _is_workbook(path):
         yield Candidate(path, shown, explicit)
         return
     with zipfile.ZipFile(path) as archive:
@@ -131,20 +159,68 @@ def open_bytes(path: Path, gzipped: bool):
     return gzip.open(path, "rb") if gzipped else path.open("rb")
 
 
-def file_hash(path: Path, progress=None) -> str:
-    """The SHA-256 of the file's bytes (the ledger's identity of a file), read into one reused buffer."""
+@dataclass(frozen=True)
+class Facts:
+    """What one pass over a file's bytes tells: its SHA-256 (the ledger's identity), its size, its time of
+    last change, and a line longer than MAX_LINE (number, length) if it has one."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    long_line: tuple[int, int] | None
+
+
+def file_facts(path: Path, progress=None) -> Facts:
+    """Hash the file's bytes in one reused buffer, and find a line longer than MAX_LINE where one could be
+    (in the text a .gz file holds, too). The size and change time are taken before the read: compare them
+    after the import to know the bytes imported are the bytes hashed."""
+    before = path.stat()
     digest = hashlib.sha256()
-    size = max(path.stat().st_size, 1)
-    buffer = bytearray(1 << 23)
+    size = max(before.st_size, 1)
+    buffer = bytearray(CHUNK)
     view = memoryview(buffer)
-    done = 0
+    done, lines, since_break, long_line = 0, 1, 0, None
     with path.open("rb", buffering=0) as fh:
+        first = fh.read(2)
+        gzipped = first == b"\x1f\x8b"
+        digest.update(first)
+        check = before.st_size > MAX_LINE and not gzipped
+        if check:
+            lines, since_break, long_line = _scan_lines(first, lines, since_break)
         while n := fh.readinto(buffer):
-            digest.update(view[:n])
+            chunk = view[:n]
+            digest.update(chunk)
             done += n
+            if check and long_line is None:
+                lines, since_break, long_line = _scan_lines(bytes(chunk), lines, since_break)
             if progress:
                 progress("hashing", done / size)
-    return digest.hexdigest()
+    if gzipped:  # the lines are in the text it expands to
+        try:
+            with gzip.open(path, "rb") as fh:
+                while long_line is None and (data := fh.read(CHUNK)):
+                    lines, since_break, long_line = _scan_lines(data, lines, since_break)
+        except (OSError, EOFError, zlib.error):
+            pass  # a damaged .gz: the import says so when it reads it
+    return Facts(digest.hexdigest(), before.st_size, before.st_mtime_ns, long_line)
+
+
+def _scan_lines(chunk: bytes, line: int, since_break: int) -> tuple[int, int, tuple[int, int] | None]:
+    """Carry the line count and the bytes since the last line break across a chunk; report the first line
+    longer than MAX_LINE as (line number, its length so far). Vectorised: the break positions at once."""
+    import numpy as np
+
+    breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
+    if not breaks.size:
+        since_break += len(chunk)
+        return line, since_break, ((line, since_break) if since_break > MAX_LINE else None)
+    lengths = np.diff(breaks, prepend=-1) - 1
+    lengths[0] += since_break
+    over = np.flatnonzero(lengths > MAX_LINE)
+    if over.size:
+        return line, 0, (line + int(over[0]), int(lengths[over[0]]))
+    tail = len(chunk) - int(breaks[-1]) - 1
+    return line + int(breaks.size), tail, ((line + int(breaks.size), tail) if tail > MAX_LINE else None)
 
 
 def quick_key(path: Path) -> str:
@@ -164,15 +240,45 @@ def quick_key(path: Path) -> str:
 # ------------------------------------------------------------------------------------------ decoding
 
 
+def damaged_gzip(shown: str) -> VelocityError:
+    return VelocityError(
+        f"{shown}: a damaged or cut-short .gz file (its download may have been interrupted)",
+        "download the report again",
+    )
+
+
 def _head(path: Path, shown: str) -> tuple[bytes, bool]:
     with path.open("rb") as fh:
         start = fh.read(2)
     gzipped = start == b"\x1f\x8b"
     try:
         with open_bytes(path, gzipped) as fh:
-            return fh.read(HEAD_BYTES), gzipped
-    except (OSError, EOFError) as exc:
-        raise VelocityError(f"{shown}: a damaged gzip file ({exc})", "download the report again") from None
+            head = fh.read(HEAD_BYTES)
+            # a header wider than the head (thousands of columns): read on to its end, and some rows after it
+            while b"\n" not in head and b"\r" not in head and len(head) < MAX_LINE:
+                more = fh.read(HEAD_BYTES)
+                if not more:
+                    break
+                head += more
+            if len(head) > HEAD_BYTES:
+                head += fh.read(HEAD_BYTES)
+            return head, gzipped
+    except (OSError, EOFError, zlib.error):
+        raise damaged_gzip(shown) from None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like UTF-16 text without a BOM (every other byte a
+    zero in mostly ASCII text, as some spreadsheets save "Unicode Text"); None otherwise."""
+    sample = head[: 4096 - 4096 % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def first_bad_line(data: bytes) -> int:
@@ -184,22 +290,54 @@ def first_bad_line(data: bytes) -> int:
     return 1
 
 
-def transcode(path: Path, shown: str, gzipped: bool, encoding: str, tmp: Path) -> Path:
-    """A UTF-8 copy of a file in another encoding, for DuckDB; refuses text that does not decode cleanly."""
-    with open_bytes(path, gzipped) as fh:
-        data = fh.read()
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        line = first_bad_line(data)
-        raise VelocityError(
-            f"{shown}: line {line}: the text is neither UTF-8 nor Windows-1252",
-            "export the report again from Seller Central, or save it as UTF-8",
-        ) from None
+def transcode(
+    path: Path, shown: str, gzipped: bool, encoding: str, tmp: Path, *, normalise: bool = False
+) -> Path:
+    """A UTF-8 copy of a file in another encoding (or with mixed line ends: normalise), for DuckDB, written
+    in chunks (a large file is never held in memory); refuses text that does not decode cleanly.
+    normalise: CR LF becomes LF, and a lone CR (a stray one inside a field) a space."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     fd, name = tempfile.mkstemp(suffix=".utf8.txt", dir=tmp)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text.lstrip("\ufeff"))
+    line, first, pending_cr = 1, True, False
+    try:
+        with open_bytes(path, gzipped) as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+            while True:
+                try:
+                    data = src.read(CHUNK)
+                except (OSError, EOFError, zlib.error):
+                    raise damaged_gzip(shown) from None
+                try:
+                    text = decoder.decode(data, final=not data)
+                except UnicodeDecodeError:
+                    raise VelocityError(
+                        f"{shown}: line {line}: the text is neither UTF-8 nor Windows-1252",
+                        "export the report again from Seller Central, or save it as UTF-8",
+                    ) from None
+                if first:
+                    text, first = text.lstrip("\ufeff"), False
+                if normalise:
+                    if pending_cr:
+                        text = "\r" + text
+                    pending_cr = text.endswith("\r") and bool(data)
+                    if pending_cr:
+                        text = text[:-1]
+                    text = text.replace("\r\n", "\n").replace("\r", " ")
+                line += text.count("\n")
+                dst.write(text)
+                if not data:
+                    break
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name)
+
+
+def mixed_line_ends(head: bytes) -> bool:
+    """Line ends DuckDB cannot read as one kind: LF and CR LF together, or a CR inside a line of an LF file."""
+    crlf = head.count(b"\r\n")
+    lf = head.count(b"\n") - crlf
+    cr = head.count(b"\r") - crlf
+    return (crlf > 0 and lf > 0) or (cr > 0 and (lf > 0 or crlf > 0))
 
 
 def source(candidate: Candidate, tmp: Path) -> Source:
@@ -208,9 +346,11 @@ def source(candidate: Candidate, tmp: Path) -> Source:
     head, gzipped = _head(path, shown)
     if not head.strip(b" \t\r\n\x00") and b"\x00" not in head:
         raise VelocityError(f"{shown}: the file is empty", "download the report again from Seller Central")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        readable = transcode(path, shown, gzipped, "utf-16", tmp)
-        text = readable.read_text(encoding="utf-8")[:HEAD_BYTES]
+    utf16 = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(head)
+    if utf16:
+        readable = transcode(path, shown, gzipped, utf16, tmp, normalise=True)
+        with readable.open(encoding="utf-8") as fh:
+            text = fh.read(HEAD_BYTES)
         return _delimited(Source(path, shown, False, "utf-16", text, readable))
     if head.startswith(b"PK\x03\x04"):
         what = "an Excel workbook" if _is_workbook(path) else "a damaged .zip archive"
@@ -236,8 +376,8 @@ def source(candidate: Candidate, tmp: Path) -> Source:
                     f"{shown}: line {first_bad_line(head)}: the text is neither UTF-8 nor Windows-1252",
                     "export the report again from Seller Central, or save it as UTF-8",
                 ) from None
-    if encoding != "utf-8":
-        readable = transcode(path, shown, gzipped, encoding, tmp)
+    if encoding != "utf-8" or mixed_line_ends(head):
+        readable = transcode(path, shown, gzipped, encoding, tmp, normalise=True)
         return _delimited(Source(path, shown, False, encoding, text.lstrip("\ufeff"), readable))
     return _delimited(Source(path, shown, gzipped, encoding, text.lstrip("\ufeff"), path))
 
@@ -248,7 +388,7 @@ _READS = "velocity reads the tab-separated .txt reports Seller Central downloads
 def _delimited(src: Source) -> Source:
     """How the header line separates its fields: Amazon's tabs, or a spreadsheet's commas or semicolons
     (with double-quoted fields)."""
-    first = src.head.split("\n", 1)[0].rstrip("\r")
+    first = _LINE_BREAK.split(src.head, maxsplit=1)[0]
     if first.lstrip()[:1] in ("{", "["):
         return src
     counts = {d: len(_split(first, d)) for d in ("\t", ",", ";")}
@@ -260,18 +400,21 @@ def _delimited(src: Source) -> Source:
     return src
 
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def _split(line: str, delimiter: str) -> list[str]:
     return next(csv.reader(io.StringIO(line), delimiter=delimiter, quotechar='"'), [])
 
 
 def header_and_rows(src: Source, limit: int = 50) -> tuple[list[str], list[list[str]]]:
     """The header cells and the first rows as text, split the way the file is written."""
-    lines = src.head.split("\n")
-    if len(src.head.encode("utf-8", "replace")) >= HEAD_BYTES - 4 and len(lines) > 1:
+    lines = _LINE_BREAK.split(src.head)
+    if len(src.head) >= HEAD_BYTES // 4 and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut short
-    text = "\n".join(line.rstrip("\r") for line in lines[: limit + 1])
+    text = "\n".join(lines[: limit + 1])
     if src.quoted:
-        rows = list(csv.reader(io.StringIO(text), delimiter=src.delimiter, quotechar='"'))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter, quotechar='"'))
     else:
         rows = [line.split(src.delimiter) for line in text.split("\n")]
     rows = [r for r in rows if any(c.strip() for c in r)]
