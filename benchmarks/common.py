@@ -53,7 +53,10 @@ def export_file(lines: int, seed: int = 1, *, end: date = date(2026, 11, 15), da
 
 
 def columns_of(path: Path) -> dict[str, str]:
-    with path.open(encoding="utf-8") as fh:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
         return dict.fromkeys(fh.readline().rstrip("\n").split("\t"), "VARCHAR")
 
 

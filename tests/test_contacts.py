@@ -292,6 +292,40 @@ def test_csv_cells_a_spreadsheet_would_run_are_escaped(shop):
     assert int(closed["days_left"]) < 0  # numbers velocity writes are not escaped
 
 
+def test_control_characters_in_buyer_names_are_escaped_on_screen(shop, tmp_path):
+    """A buyer name carrying terminal escapes (clear screen, set the title) is printed escaped in the table;
+    the data (CSV, JSON) keeps the name as the export gave it."""
+    from velocity import render
+
+    report = _header("order_report__2017.txt")
+    hostile = "Ann\x1b[2J\x1b]0;owned\x07 Smith"
+    _rows(
+        tmp_path / "order_report_later.txt",
+        report,
+        [
+            {
+                "order-id": "202-0000003-0000003",
+                "order-item-id": "31",
+                "purchase-date": _at("10-20"),
+                "buyer-email": "buyer3@marketplace.amazon.co.uk",
+                "buyer-name": hostile,
+                "sku": "SKU-A",
+                "quantity-purchased": "1",
+                "currency": "GBP",
+                "item-price": "20.00",
+                "sales-channel": "Amazon.co.uk",
+            }
+        ],
+    )
+    [result] = ingest.import_paths(shop, [tmp_path / "order_report_later.txt"])
+    assert result.status == "imported", result.error
+    answer = ask(shop).contacts(as_of=date(2026, 10, 29))
+    assert hostile in answer.frame()["buyer_name"].to_list()
+    text = render.contacts_text(answer.result)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Ann\\x1b[2J" in text
+
+
 def test_output_file_is_written_whole_or_not_at_all(tmp_path):
     target = tmp_path / "list.csv"
     contacts.write_whole(target, "a,b\n")

@@ -83,3 +83,74 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(db):
     assert con.execute("select count(*) from feedback_requests").fetchone()[0] == 0
     assert con.execute("select count(*) from feedback_ratings").fetchone()[0] == 1
     con.close()
+
+
+def _orders(path) -> int:
+    with store.open_store(path) as s:
+        return s.one("select count(*) from orders")[0]
+
+
+def test_backup_and_restore(demo_db, tmp_path):
+    """velocity backup writes one consistent file (private); copied back over the store, every answer is as
+    it was."""
+    from conftest import FIXTURES, cli
+
+    before = cli("status", "--json", cwd=tmp_path)
+    ran = cli("backup", str(tmp_path / "saved.duckdb"), cwd=tmp_path)
+    assert ran.code == 0, ran.err
+    assert not (tmp_path / "saved.duckdb.wal").exists()  # one file: everything checkpointed into it
+    assert cli("import", str(FIXTURES / "formats" / "returns__standard.txt"), cwd=tmp_path).code == 0
+    assert cli("status", "--json", cwd=tmp_path).out != before.out
+    (tmp_path / "saved.duckdb").replace(demo_db)  # restore: the backup put back in place
+    assert cli("status", "--json", cwd=tmp_path).out == before.out
+    ran = cli("backup", str(demo_db), cwd=tmp_path)
+    assert ran.code != 0 and "that is the store itself" in ran.err
+
+
+def _wal_continuing_a_later_save(tmp_path, db):
+    """The write-ahead log of a write after the store was saved again (the log a kill leaves)."""
+    from conftest import FIXTURES
+
+    from velocity import ingest
+
+    with store.connect(db) as s:
+        [done] = ingest.import_paths(s, [FIXTURES / "formats" / "returns__standard.txt"])
+        assert done.status == "imported", done.error
+    with store.connect(db) as s:
+        [done] = ingest.import_paths(s, [FIXTURES / "formats" / "feedback__uk.txt"])
+        assert done.status == "imported", done.error
+        wal = db.with_name(db.name + ".wal")
+        kept = tmp_path / "kept.wal"
+        kept.write_bytes(wal.read_bytes())
+    return kept
+
+
+@pytest.mark.parametrize("how", ["older backup restored beside it", "another store's log"])
+def test_a_write_ahead_log_that_does_not_belong_is_told_not_replayed(demo_db, tmp_path, how):
+    saved = tmp_path / "saved.duckdb"
+    saved.write_bytes(demo_db.read_bytes())
+    kept = _wal_continuing_a_later_save(tmp_path, demo_db)
+    target = demo_db if how.startswith("older") else tmp_path / "other.duckdb"
+    if how.startswith("older"):
+        saved.replace(demo_db)
+    else:
+        store.connect(target).close()
+    target.with_name(target.name + ".wal").write_bytes(kept.read_bytes())
+    for write in (False, True):
+        with pytest.raises(VelocityError, match="a write-ahead log that does not belong") as err:
+            store.open_store(target, write=write)
+        assert "rename" in err.value.hint and "\n" not in err.value.message
+    target.with_name(target.name + ".wal").rename(tmp_path / "aside.wal")  # as the hint says
+    assert _orders(target) >= 0
+
+
+@pytest.mark.parametrize("kept", [0.3, 0.8])
+def test_a_store_cut_short_is_told_in_one_line(demo_store, tmp_path, kept):
+    from conftest import cli
+
+    data = demo_store.read_bytes()
+    (tmp_path / "velocity.duckdb").write_bytes(data[: int(len(data) * kept)])
+    for args in (["status"], ["sales"], ["forecast"], ["import", str(tmp_path)]):
+        ran = cli(*args, cwd=tmp_path)
+        assert ran.code != 0
+        assert "the store file is damaged or cut short" in ran.err and "Traceback" not in ran.err, args

@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 
 from velocity import __version__
 from velocity.errors import ExitCode, VelocityError
+from velocity.files import private_files
 from velocity.text import printable
 
 app = typer.Typer(
@@ -170,6 +171,14 @@ def run(body: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         say("velocity: interrupted")
         code = ExitCode.INTERRUPTED
+    except Exception as exc:  # a store found damaged midway is told in one line; anything else is a bug
+        from velocity.store import damaged
+
+        error = damaged(exc)
+        if error is None:
+            raise
+        report(error)
+        code = error.code
     raise typer.Exit(int(code))
 
 
@@ -635,14 +644,22 @@ def contacts(
     policy: PolicyOption = "review",
     feedback_needed: NeededOption = None,
     output_format: Annotated[
-        str,
-        typer.Option("--format", metavar="FORMAT", help="table, csv or json (json: {as_of, rows, summary})."),
-    ] = "table",
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="table, csv or json (json: {as_of, rows, summary}) [default: table; with -o, from its suffix].",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="PATH", help="Write the list to this file (whole or not at all)."
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write the list to this file (whole or not at all; a .csv or .json name picks the format).",
         ),
     ] = None,
     show_all: Annotated[
@@ -688,7 +705,8 @@ def contacts(
         if show_message:
             sys.stdout.write(core.message())
             return ExitCode.OK
-        out = Run(db, output_format, as_json)
+        suffix = output.suffix.lower() if output is not None else ""
+        out = Run(db, output_format or {".csv": "csv", ".json": "json"}.get(suffix, "table"), as_json)
         options = where(as_of, currency, marketplace, hold_date)
         if record_sent is not None:
             with velocity.open(out.db, write=True) as v:
@@ -728,9 +746,9 @@ def contacts(
 def main(args: list[str] | None = None) -> int:
     """The console entry point: usage errors in velocity's one-line style (exit 2), like its own. Every file
     the command creates (the store, its log, lists, copies) is readable by the seller only."""
-    os.umask(0o077)
     try:
-        code = app(args=args, prog_name="velocity", standalone_mode=False)
+        with private_files():
+            code = app(args=args, prog_name="velocity", standalone_mode=False)
     except TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
             sys.stdout.write(exc.ctx.get_help() + "\n")

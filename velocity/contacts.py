@@ -19,7 +19,7 @@ import polars as pl
 from velocity import forecast, model
 from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
-from velocity.files import write_private
+from velocity.files import private_files, write_private
 from velocity.forecast.history import to_day, transit_params
 from velocity.store import Store, refresh_orders
 
@@ -237,6 +237,7 @@ def message(row: dict | None = None, seller: str = "[your shop name]") -> str:
 # --- the request log ----------------------------------------------------------------------------------------
 
 
+@private_files()
 def mark_sent(store: Store, requests: list[tuple[str, date]], source: str) -> int:
     """Record (order id, day asked) pairs - one request per order, ever: an order already in the log keeps
     its first date. All or nothing, the order table updated with it. Returns how many orders were new to
@@ -298,6 +299,7 @@ def read_requests(path: Path, default_day: date) -> list[tuple[str, date]]:
     return out
 
 
+@private_files()
 def record_requests(store: Store, path: Path, default_day: date) -> dict:
     """Record the requests listed in a file (all or nothing): how many orders, how many new to the log, and
     how many the store does not know (recorded all the same: their exports may come later)."""

@@ -135,7 +135,18 @@ def build(
         )
     latest = latest_date(span)
     given = as_of is not None
-    as_of = as_of or latest
+    if as_of is None:
+        as_of = latest
+        # a download holds no day after the one it was made on (a day's margin for marketplaces ahead of
+        # UTC): a later date is an outlier that must not move the default as-of
+        if span["latest_import"] is not None and latest > (
+            bound := span["latest_import"] + timedelta(days=1)
+        ):
+            as_of = bound
+            notes.append(
+                f"some data is dated after your latest import ({latest}, imported {span['latest_import']}):"
+                f" answers are as of {bound}; pass --as-of to look later"
+            )
     if hold_date is not None and hold_date > as_of:
         raise VelocityError(
             f"--hold-date {hold_date} is after the as-of date {as_of}: a hold cannot start after the day"

@@ -3,6 +3,7 @@ replace an existing file) and whole or not at all (a temporary file beside the t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -21,3 +22,15 @@ def write_private(path: Path, text: str, hint: str = "choose another path") -> N
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise VelocityError(f"{path}: cannot be written ({exc.strerror})", hint) from None
+
+
+@contextlib.contextmanager
+def private_files():
+    """Files made meanwhile are readable by their owner only, whatever the caller's umask: the store's
+    write-ahead log and DuckDB's spill files (which DuckDB creates itself), extracted archive members. Used
+    around every write to the store (also as a decorator); the CLI sets the same umask for its whole run."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,10 +18,11 @@ import duckdb
 
 from velocity import sql
 from velocity.errors import VelocityError
+from velocity.files import private_files
 
 DEFAULT_DB = "velocity.duckdb"
 WAIT_SECONDS = 5.0  # how long a command waits for another velocity to finish with the store (VELOCITY_WAIT)
-MEMORY_LIMIT = "2GB"  # DuckDB spills to a temp folder beside the store beyond this
+MEMORY_LIMIT = "1.5GB"  # DuckDB spills beyond it (beside the store): a process stays within about 2 GB
 # Reference relations every connection gets as temp views (the composed queries then read them by name).
 REFERENCE = ("marketplaces", "transit_assumptions")
 _LOCKED = "Could not set lock"
@@ -189,7 +191,7 @@ def _classify(path: Path, exc: BaseException, *, writing: bool) -> VelocityError
             " it was last saved",
         )
     if path.exists() and _is_duckdb(path):
-        if "Could not read enough bytes" in text or "Corrupt" in text or "checksum" in text.lower():
+        if any(d in text for d in _DAMAGE):
             return VelocityError(
                 f"{path}: the store file is damaged or cut short (a copy that did not finish?)",
                 "restore it from a backup (velocity backup makes one), or import your exports into a new store",
@@ -201,6 +203,23 @@ def _classify(path: Path, exc: BaseException, *, writing: bool) -> VelocityError
     return VelocityError(
         f"{path}: not a velocity store ({first})",
         "point --db (or VELOCITY_DB) at a velocity store, or at a new file name to create one",
+    )
+
+
+_DAMAGE = ("Could not read enough bytes", "Corrupt", "checksum", "Checksum")
+
+
+def damaged(exc: BaseException) -> VelocityError | None:
+    """The one-line message for a store found damaged in the middle of a command (DuckDB reads its pages
+    as it needs them), or None for any other error (a bug in velocity, to stay loud)."""
+    text = str(exc)
+    if not (isinstance(exc, duckdb.Error) and any(d in text for d in _DAMAGE)):
+        return None
+    m = re.search(r'from file "([^"]+)"', text)
+    path = Path(m.group(1)) if m else default_path()
+    return VelocityError(
+        f"{path}: the store file is damaged or cut short (a copy that did not finish?)",
+        "restore it from a backup (velocity backup makes one), or import your exports into a new store",
     )
 
 
@@ -253,6 +272,9 @@ def open_store(
         store = Store(path, con, writable=False)
         try:
             steps = _pending(con, path)
+        except duckdb.Error as exc:
+            con.close()
+            raise _classify(path, exc, writing=False) from None
         except BaseException:
             con.close()
             raise
@@ -262,15 +284,19 @@ def open_store(
         con.close()  # an older store: migrate it (a write), then read
         open_store(path, write=True, wait=wait).close()
         return open_store(path, write=False, wait=wait)
-    con = _connect(path, read_only=False, wait=wait)
-    store = Store(path, con, writable=True)
-    try:
-        _private(path)
-        _prepare(store)
-        _migrate(store, _pending(con, path))
-    except BaseException:
-        con.close()
-        raise
+    with private_files():
+        con = _connect(path, read_only=False, wait=wait)
+        store = Store(path, con, writable=True)
+        try:
+            _private(path)
+            _prepare(store)
+            _migrate(store, _pending(con, path))
+        except duckdb.Error as exc:
+            con.close()
+            raise _classify(path, exc, writing=True) from None
+        except BaseException:
+            con.close()
+            raise
     return store
 
 

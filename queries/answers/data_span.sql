@@ -2,8 +2,9 @@
 -- the latest day an order was updated (an All Orders download is at least that recent), the latest
 -- feedback, settlement line and Feedback Manager reading, and how many orders there are and how many of them
 -- are sales (not cancelled, not multi-channel). The latest of these dates is the day the data runs through:
--- velocity's default as-of, and the day a later as-of's unknown days start from.
--- reads: orders, feedback, settlement_lines, feedback_ratings
+-- velocity's default as-of, and the day a later as-of's unknown days start from. The latest import (UTC day)
+-- bounds the default: no download holds a day after the one it was made on.
+-- reads: orders, feedback, settlement_lines, feedback_ratings, imported_files
 -- params: $as_of
 
 with placed as (
@@ -31,7 +32,8 @@ final as (
         (select max(posted_date) from settlement_lines where $as_of::date is null or posted_date <= $as_of::date)
             as latest_settlement,
         (select max(as_of) from feedback_ratings where $as_of::date is null or as_of <= $as_of::date)
-            as latest_reading
+            as latest_reading,
+        (select max(imported_at)::date from imported_files) as latest_import
     from counted
 )
 

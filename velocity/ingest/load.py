@@ -8,6 +8,7 @@ A file whose content was imported before is not read again. Reading, typing and 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import threading
@@ -24,6 +25,7 @@ import duckdb
 
 from velocity import sql
 from velocity.errors import NotAnExport, VelocityError
+from velocity.files import private_files
 from velocity.ingest import health_json, merge, place
 from velocity.ingest.explain import explain, locate_prefix, placed
 from velocity.ingest.read import (
@@ -302,7 +304,8 @@ def _import_one(
     store: Store, candidate: Candidate, marketplace: str | None, progress: Progress | None, tmp: Path
 ) -> FileResult:
     path, shown = candidate.path, candidate.shown
-    large = path.stat().st_size > LARGE_FILE
+    opened = path.stat()  # before anything reads it: the hash and the import must both see these bytes
+    large = opened.st_size > LARGE_FILE
     key = quick_key(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
         if store.one("select 1 from imported_files where quick_key = $q", {"q": key}):
@@ -317,7 +320,7 @@ def _import_one(
         for _ in range(3):  # at most two re-reads: as Windows-1252, with line ends normalised
             try:
                 return _transaction(
-                    store, candidate, src, facts, key, marketplace, progress if large else None
+                    store, candidate, src, facts, opened, key, marketplace, progress if large else None
                 )
             except _Retry as retry:
                 src = retry.source(path, shown, src, tmp)
@@ -349,6 +352,7 @@ def _transaction(
     candidate: Candidate,
     src: Source,
     facts,
+    opened: os.stat_result,
     key: str,
     marketplace: str | None,
     progress: Progress | None,
@@ -361,70 +365,65 @@ def _transaction(
     kind: Kind | None = None
     store.con.begin()
     try:
-        try:
-            found = recognise(src)
-            kind, names = found.kind, found.names
-            if (long_line := facts.result().long_line) and kind is not ACCOUNT_HEALTH:
-                raise VelocityError(
-                    f"{shown}: line {long_line[0]} is over {MAX_LINE >> 20} MB long: the file is damaged (its line"
-                    " breaks lost?)",
-                    "download the report again",
-                )
-            with _watched(store, progress):
-                params = _stage(store, src, found, marketplace, notes)
-                merge.start_touched(store)
-                counts = [
-                    merge.merge(store, target, params, touches=target.table in ORDER_SOURCES)
-                    for target in kind.targets
-                ]
-                _refresh(store, kind, counts)
-            rows = counts[0].rows
-            if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
-                rows = store.one("select count(*) from raw_settlement")[0]
-            new, updated, unchanged = (
-                sum(getattr(c, a) for c in counts) for a in ("new", "updated", "unchanged")
+        found = recognise(src)
+        kind, names = found.kind, found.names
+        if (long_line := facts.result().long_line) and kind is not ACCOUNT_HEALTH:
+            raise VelocityError(
+                f"{shown}: line {long_line[0]} is over {MAX_LINE >> 20} MB long: the file is damaged (its line"
+                " breaks lost?)",
+                "download the report again",
             )
-            markets = sorted({m for c in counts for m in c.marketplaces})
-            if rows == 0:
-                notes.append("header only: no rows")
-            if src.encoding != "utf-8":
-                notes.append(f"read as {ENCODING_NAMES[src.encoding]}")
-            result = FileResult(
-                shown,
-                "imported",
-                kind=kind.name,
-                rows=rows,
-                new=new,
-                updated=updated,
-                unchanged=unchanged,
-                marketplace=",".join(markets) or params.get("marketplace"),
-                notes=notes,
-            )
-            _unchanged_since_read(path, shown, facts.result())
-            store.execute(
-                """insert into imported_files values ($sha256, $quick_key, $path, $kind, $rows, $new,
-                $updated, $unchanged, $marketplace, $at, $note)""",
-                {
-                    "sha256": facts.result().sha256,
-                    "quick_key": key,
-                    "path": _ledger_path(candidate),
-                    "kind": kind.name,
-                    "rows": rows,
-                    "new": new,
-                    "updated": updated,
-                    "unchanged": unchanged,
-                    "marketplace": result.marketplace,
-                    "at": datetime.now(UTC),
-                    "note": "; ".join(notes) or None,
-                },
-            )
-            store.con.commit()
-            return result
-        finally:
-            with contextlib.suppress(duckdb.Error):
-                store.execute(
-                    "reset variable velocity_ts_format; reset variable velocity_ts_zone; reset variable velocity_decimal"
-                )
+        with _watched(store, progress):
+            params = _stage(store, src, found, marketplace, notes)
+            merge.start_touched(store)
+            counts = [
+                merge.merge(store, target, params, touches=target.table in ORDER_SOURCES)
+                for target in kind.targets
+            ]
+            _refresh(store, kind, counts)
+        rows = counts[0].rows
+        if kind.raw == "raw_settlement":  # summary and lines come from the same file rows
+            rows = store.one("select count(*) from raw_settlement")[0]
+        new, updated, unchanged = (
+            sum(getattr(c, a) for c in counts) for a in ("new", "updated", "unchanged")
+        )
+        markets = sorted({m for c in counts for m in c.marketplaces})
+        if rows == 0:
+            notes.append("header only: no rows")
+        if src.encoding != "utf-8":
+            notes.append(f"read as {ENCODING_NAMES[src.encoding]}")
+        result = FileResult(
+            shown,
+            "imported",
+            kind=kind.name,
+            rows=rows,
+            new=new,
+            updated=updated,
+            unchanged=unchanged,
+            marketplace=",".join(markets) or params.get("marketplace"),
+            notes=notes,
+        )
+        _unchanged_since_read(path, shown, facts.result(), opened)
+        store.execute(
+            """insert into imported_files values ($sha256, $quick_key, $path, $kind, $rows, $new,
+            $updated, $unchanged, $marketplace, $at, $note)""",
+            {
+                "sha256": facts.result().sha256,
+                "quick_key": key,
+                "path": _ledger_path(candidate),
+                "kind": kind.name,
+                "rows": rows,
+                "new": new,
+                "updated": updated,
+                "unchanged": unchanged,
+                "marketplace": result.marketplace,
+                "at": datetime.now(UTC),
+                "note": "; ".join(notes) or None,
+            },
+        )
+        store.con.commit()
+        _reset(store)
+        return result
     except merge.ImplausibleDate as exc:
         _rollback(store)
         raise placed(_dated(exc, src, names, kind), shown, kind) from None
@@ -469,13 +468,25 @@ def _source_column(kind: Kind, column: str) -> str | None:
 def _rollback(store: Store) -> None:
     with contextlib.suppress(duckdb.Error):
         store.con.rollback()
+    _reset(store)
 
 
-def _unchanged_since_read(path: Path, shown: str, facts: Facts) -> None:
+def _reset(store: Store) -> None:
+    """The session as it was before the file: its reading variables and settings (outside any transaction,
+    where a failed one would refuse them)."""
+    store.execute(
+        "reset variable velocity_ts_format; reset variable velocity_ts_zone; reset variable velocity_decimal;"
+        " reset disabled_optimizers"
+    )
+
+
+def _unchanged_since_read(path: Path, shown: str, facts: Facts, opened: os.stat_result) -> None:
     """The bytes imported are the bytes hashed: refuse a file that changed while it was read (a download
-    still being written), so that its ledger entry never names content that was not imported."""
+    still being written), so that its ledger entry never names content that was not imported. Its size and
+    change time before any reading, when hashed and now must agree."""
     now = path.stat()
-    if (now.st_size, now.st_mtime_ns) != (facts.size, facts.mtime_ns):
+    seen = {(s.st_size, s.st_mtime_ns) for s in (now, opened)} | {(facts.size, facts.mtime_ns)}
+    if len(seen) > 1:
         raise VelocityError(
             f"{shown}: the file changed while it was read (is it still downloading?)",
             "try again once it is complete: nothing of it was imported",
@@ -508,6 +519,7 @@ def _refresh(store: Store, kind: Kind, counts: list[merge.Merged]) -> None:
         refresh_orders(store, merge.TOUCHED)
 
 
+@private_files()
 def import_paths(
     store: Store,
     paths: Iterable[Path],

@@ -7,6 +7,7 @@ on the order files arrive in. Rows with the same key inside one file are settled
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,6 +77,17 @@ def check_dates(store: Store, relation: str, table: str) -> None:
             raise ImplausibleDate(column, high, "more than a year from today")
 
 
+@contextlib.contextmanager
+def file_probes(store: Store):
+    """Joins keep the sides they are written with: the file (the left side of a staging relation's join)
+    probes, the reference relation (marketplaces, a few rows) is the hash table. DuckDB cannot estimate
+    how many rows a file it reads without sniffing holds (a few dozen, it guesses, for any size) and would
+    otherwise build the hash table from the whole file: gigabytes in memory for a large download."""
+    store.execute("set disabled_optimizers = 'build_side_probe_side'")
+    yield
+    store.execute("reset disabled_optimizers")  # after a failure: load's rollback resets it
+
+
 def start_touched(store: Store) -> None:
     store.execute(f"create or replace temp table {TOUCHED} (order_id varchar)")
 
@@ -109,7 +121,8 @@ def merge(store: Store, target: Target, params: dict, *, touches: bool) -> Merge
         )
 
     if store.one(f"select not exists (select 1 from {table})")[0]:
-        rows = store.one(f"insert into {table} by name select {content} from ({text})", bound)[0]
+        with file_probes(store):
+            rows = store.one(f"insert into {table} by name select {content} from ({text})", bound)[0]
         check_dates(store, table, target.table)
         losers = 0
         if has_duplicates(table):
@@ -122,7 +135,8 @@ def merge(store: Store, target: Target, params: dict, *, touches: bool) -> Merge
             store.execute(f"insert into {TOUCHED} select distinct order_id from {table}")
         return Merged(rows, rows - losers, 0, losers, markets, True)
 
-    store.execute(f"create or replace temp table _staged as select {content} from ({text})", bound)
+    with file_probes(store):
+        store.execute(f"create or replace temp table _staged as select {content} from ({text})", bound)
     check_dates(store, "_staged", target.table)
     rows = store.one("select count(*) from _staged")[0]
     markets = store.one(markets_of.format("_staged"))[0] if "marketplace" in columns else []

@@ -27,7 +27,7 @@ from velocity.errors import NotAnExport, VelocityError
 
 HEAD_BYTES = 1 << 16
 QUICK_BYTES = 1 << 20
-MAX_LINE = 16 << 20  # bytes: a longer line is a damaged file (DuckDB would skip it without a word)
+MAX_LINE = 1 << 20  # bytes: a longer line is a damaged file (a real export's lines are a few hundred bytes)
 CHUNK = 1 << 23
 EXPORT_SUFFIXES = {".txt", ".tsv", ".csv", ".json", ".gz", ".tab", ""}
 BINARY_MAGIC = {
@@ -206,21 +206,26 @@ def file_facts(path: Path, progress=None) -> Facts:
 
 
 def _scan_lines(chunk: bytes, line: int, since_break: int) -> tuple[int, int, tuple[int, int] | None]:
-    """Carry the line count and the bytes since the last line break across a chunk; report the first line
-    longer than MAX_LINE as (line number, its length so far). Vectorised: the break positions at once."""
+    """Carry the line count and the bytes since the last line end across a chunk; report the first line
+    longer than MAX_LINE as (line number, its length so far). A CR ends a line too (files from old Macs,
+    read after their line ends are normalised); lines are numbered by LF. Vectorised: all ends at once."""
     import numpy as np
 
-    breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
-    if not breaks.size:
+    data = np.frombuffer(chunk, dtype=np.uint8)
+    ends = np.flatnonzero((data == 10) | (data == 13))
+    if not ends.size:
         since_break += len(chunk)
         return line, since_break, ((line, since_break) if since_break > MAX_LINE else None)
-    lengths = np.diff(breaks, prepend=-1) - 1
+    lengths = np.diff(ends, prepend=-1) - 1
     lengths[0] += since_break
+    feeds = np.cumsum(data[ends] == 10)
     over = np.flatnonzero(lengths > MAX_LINE)
     if over.size:
-        return line, 0, (line + int(over[0]), int(lengths[over[0]]))
-    tail = len(chunk) - int(breaks[-1]) - 1
-    return line + int(breaks.size), tail, ((line + int(breaks.size), tail) if tail > MAX_LINE else None)
+        k = int(over[0])
+        return line, 0, (line + (int(feeds[k - 1]) if k else 0), int(lengths[k]))
+    tail = len(chunk) - int(ends[-1]) - 1
+    line += int(feeds[-1])
+    return line, tail, ((line, tail) if tail > MAX_LINE else None)
 
 
 def quick_key(path: Path) -> str:
