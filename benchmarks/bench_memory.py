@@ -29,7 +29,9 @@ def big_gz(lines: int) -> Path:
     if path.exists():
         return path
     end = date(2026, 11, 15)
-    parts = [export_file(1_000_000, seed=100 + k, end=end - timedelta(days=7 * (9 - k)), days=7) for k in range(10)]
+    parts = [
+        export_file(1_000_000, seed=100 + k, end=end - timedelta(days=7 * (9 - k)), days=7) for k in range(10)
+    ]
     parts.append(export_file(1_000_000))
     left = lines
     tmp = path.with_suffix(".partial")

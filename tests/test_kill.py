@@ -31,7 +31,11 @@ def state(path: Path) -> dict[str, list[tuple]]:
     """Everything the store holds that a write can change (the ledger without the moment it was written)."""
     with store.connect(path) as con:  # a writer: replays what a killed one left in the write-ahead log
         tables = {name: con.execute(f"select * from {name} order by all").fetchall() for name in DATA_TABLES}
-        for name, drop in (("orders", ""), ("imported_files", "imported_at"), ("feedback_requests", "recorded_at")):
+        for name, drop in (
+            ("orders", ""),
+            ("imported_files", "imported_at"),
+            ("feedback_requests", "recorded_at"),
+        ):
             columns = "*" + (f" exclude ({drop})" if drop else "")
             tables[name] = con.execute(f"select {columns} from {name} order by all").fetchall()
     return tables
@@ -83,7 +87,9 @@ def before(demo_store, tmp_path_factory) -> Path:
 
 def requests_file(folder: Path, before: Path) -> Path:
     with store.open_store(before) as con:
-        ids = [r[0] for r in con.execute("select order_id from orders order by order_id limit 400").fetchall()]
+        ids = [
+            r[0] for r in con.execute("select order_id from orders order by order_id limit 400").fetchall()
+        ]
     path = folder / "asked.txt"
     path.write_text("".join(f"{o}\t2026-11-0{1 + i % 9}\n" for i, o in enumerate(ids)), encoding="utf-8")
     return path
@@ -92,7 +98,15 @@ def requests_file(folder: Path, before: Path) -> Path:
 def commands(folder: Path, before: Path) -> dict[str, list[str]]:
     return {
         "import": ["import", str(second_download(folder / "all_orders_2026-11-10.txt"))],
-        "mark-sent": ["contacts", "--as-of", AS_OF, "--all", "--mark-sent", "--output", str(folder / "list.csv")],
+        "mark-sent": [
+            "contacts",
+            "--as-of",
+            AS_OF,
+            "--all",
+            "--mark-sent",
+            "--output",
+            str(folder / "list.csv"),
+        ],
         "record-sent": ["contacts", "--record-sent", str(requests_file(folder, before))],
     }
 
@@ -123,7 +137,9 @@ def test_a_killed_write_leaves_the_store_before_or_after(before, tmp_path, comma
         outcome = [k for k, v in expected.items() if v == got]
         assert outcome, f"{command}: killed after {took:.2f}s, the store is neither before nor after"
         seen.append(outcome[0])
-    if command == "import":  # the next start removes the temporary copies killed imports left beside the store
+    if (
+        command == "import"
+    ):  # the next start removes the temporary copies killed imports left beside the store
         run_whole(db, "import", str(FIXTURES / "demo" / "returns_2026-11-15.txt"))
         assert not list(tmp_path.glob(TEMP_PREFIX + "*"))
     print(f"{command}: {KILLS} kills, {seen.count('before')} left it before, {seen.count('after')} after")

@@ -73,7 +73,9 @@ def test_every_file_velocity_makes_is_the_sellers_only(tmp_path, umask_022, monk
 
 def test_a_file_name_with_escapes_is_printed_escaped(tmp_path):
     name = tmp_path / "orders\x1b[2J.txt"
-    name.write_text("\n".join([HEADER, line("207-0000001-0000001", "S1", "2026-11-02T12:00:00+00:00", "Shipped")]))
+    name.write_text(
+        "\n".join([HEADER, line("207-0000001-0000001", "S1", "2026-11-02T12:00:00+00:00", "Shipped")])
+    )
     ran = cli("import", str(name), cwd=tmp_path)
     assert ran.code == 0, ran.err
     assert "\x1b" not in ran.err and "\\x1b[2J" in ran.err
