@@ -16,7 +16,13 @@ from velocity.ingest.health_json import HEALTH_COLUMNS
 from velocity.ingest.merge import table_columns
 from velocity.kinds import KINDS
 
-PARAMS = {"marketplace": None, "date_format": "iso", "posted_date_format": "iso"}
+PARAMS = {
+    "marketplace": None,
+    "date_format": "iso",
+    "posted_date_format": "iso",
+    "language": "en",
+    "currency": None,
+}
 TARGETS = [(kind, target) for kind in KINDS.values() for target in kind.targets]
 ANSWER_VALUES = {
     "as_of": date(2026, 11, 15),

@@ -259,6 +259,77 @@ ACCOUNT_HEALTH = Kind(
     ),
 )
 
+# Date Range report (Payments > Reports Repository: the "unified transaction" CSV). Columns are read by
+# position; these are velocity's names for them. 27 columns (UK, DE, FR, newer US) or 23 (IE, NL, BE, PL, SE,
+# US 2017), and from 2025 two more at the end: the transaction's status and release date.
+DATE_RANGE_27 = _cols(
+    """posted settlement_id type order_id sku description quantity marketplace fulfilment order_city
+    order_state order_postal tax_collection_model product_sales product_sales_tax shipping_credits
+    shipping_credits_tax gift_wrap_credits gift_wrap_credits_tax promotional_rebates promotional_rebates_tax
+    marketplace_withheld_tax selling_fees fba_fees other_transaction_fees other total"""
+)
+DATE_RANGE_23 = _cols(
+    """posted settlement_id type order_id sku description quantity marketplace fulfilment order_city
+    order_state order_postal product_sales shipping_credits gift_wrap_credits promotional_rebates
+    sales_tax_collected marketplace_facilitator_tax selling_fees fba_fees other_transaction_fees other total"""
+)
+DATE_RANGE_STATUS = ("status", "release_date")
+DATE_RANGE = Kind(
+    name="date_range",
+    label="Date Range report (transactions)",
+    raw="raw_date_range",
+    columns=tuple(dict.fromkeys(DATE_RANGE_27 + DATE_RANGE_23 + DATE_RANGE_STATUS)),
+    signature=frozenset(),  # recognised by date_range_layout(), not by names
+    targets=(Target("date_range", "stg_date_range", ("line_hash", "occurrence"), "version"),),
+    delimiter=",",
+)
+
+# The first four header cells (lower-cased) of a Date Range report, per Seller Central language, and the
+# decimal separator its amounts are written with. English, German and French are read; the others are known
+# only by their first cell, to say which language a report is in.
+DATE_RANGE_HEADERS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("date/time", "settlement id", "type", "order id"): ("en", "."),
+    ("datum/uhrzeit", "abrechnungsnummer", "typ", "bestellnummer"): ("de", ","),
+    ("date/heure", "numéro de versement", "type", "numéro de la commande"): ("fr", ","),
+}
+DATE_RANGE_TOTAL = {"total", "gesamt"}  # the last amount column, in the languages read
+DATE_RANGE_OTHER_LANGUAGES = {
+    "fecha y hora": "Spanish",
+    "fecha/hora": "Spanish",
+    "data/ora": "Italian",
+    "data/ora:": "Italian",
+    "datum/tijd": "Dutch",
+    "data/hora": "Portuguese",
+    "data/godzina": "Polish",
+    "datum/tid": "Swedish",
+    "日付/時間": "Japanese",
+}
+
+
+@dataclass(frozen=True)
+class DateRangeLayout:
+    positions: tuple[str, ...]
+    language: str
+    decimal: str  # '.' or ','
+
+
+def date_range_layout(header: list[str]) -> DateRangeLayout | str | None:
+    """A Date Range report's layout from its header: the positions of its 23 or 27 columns (and the two
+    status columns from 2025), its language and decimal separator. A header in a language velocity does not
+    read gives the language's name (to say so); anything else None."""
+    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    if not names:
+        return None
+    known = DATE_RANGE_HEADERS.get(tuple(names[:4]))
+    if known is None:
+        return DATE_RANGE_OTHER_LANGUAGES.get(names[0])
+    for base in (DATE_RANGE_27, DATE_RANGE_23):
+        for extra in ((), DATE_RANGE_STATUS):
+            if len(names) == len(base) + len(extra) and names[len(base) - 1] in DATE_RANGE_TOTAL:
+                return DateRangeLayout(base + extra, *known)
+    return None
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -273,6 +344,7 @@ KINDS: dict[str, Kind] = {
         RETURNS,
         FBA_RETURNS,
         ACCOUNT_HEALTH,
+        DATE_RANGE,
     )
 }
 

@@ -117,3 +117,93 @@ create or replace temp macro v_bool(s) as
                 when 'no' then false
             end
     end;
+
+-- A month's name or abbreviation (a trailing dot ignored) in the languages Date Range reports are written
+-- in: English, French, German, Spanish, Italian, Dutch, Polish, Swedish, Portuguese. NULL if unknown.
+create or replace temp macro v_month(word) as
+    map {
+        'jan': 1, 'january': 1, 'janv': 1, 'janvier': 1, 'ene': 1, 'enero': 1, 'gen': 1, 'gennaio': 1,
+        'januari': 1, 'sty': 1,
+        'feb': 2, 'february': 2, 'févr': 2, 'fevr': 2, 'février': 2, 'fevrier': 2, 'febrero': 2,
+        'febbraio': 2, 'februari': 2, 'lut': 2, 'fev': 2,
+        'mar': 3, 'march': 3, 'mars': 3, 'marzo': 3, 'mrt': 3, 'maart': 3, 'mär': 3, 'märz': 3,
+        'apr': 4, 'april': 4, 'avr': 4, 'avril': 4, 'abr': 4, 'abril': 4, 'aprile': 4, 'kwi': 4,
+        'may': 5, 'mai': 5, 'mayo': 5, 'mag': 5, 'maggio': 5, 'mei': 5, 'maj': 5,
+        'jun': 6, 'june': 6, 'juin': 6, 'junio': 6, 'giu': 6, 'giugno': 6, 'juni': 6, 'cze': 6,
+        'jul': 7, 'july': 7, 'juil': 7, 'juillet': 7, 'julio': 7, 'lug': 7, 'luglio': 7, 'juli': 7, 'lip': 7,
+        'aug': 8, 'august': 8, 'août': 8, 'aout': 8, 'ago': 8, 'agosto': 8, 'augustus': 8, 'sie': 8,
+        'sep': 9, 'sept': 9, 'september': 9, 'septembre': 9, 'septiembre': 9, 'set': 9, 'settembre': 9,
+        'wrz': 9,
+        'oct': 10, 'october': 10, 'octobre': 10, 'octubre': 10, 'ott': 10, 'ottobre': 10, 'okt': 10,
+        'oktober': 10, 'paź': 10, 'paz': 10, 'out': 10,
+        'nov': 11, 'november': 11, 'novembre': 11, 'noviembre': 11, 'lis': 11,
+        'dec': 12, 'december': 12, 'déc': 12, 'décembre': 12, 'decembre': 12, 'dic': 12, 'diciembre': 12,
+        'dicembre': 12, 'dez': 12, 'gru': 12
+    }[rtrim(lower(word), '.')];
+
+-- A time zone as Date Range reports write it, in minutes east of UTC: UTC, GMT, GMT-8, UTC+01:00, or a
+-- common abbreviation (PST, PDT, ...). An empty zone is UTC; NULL if unknown.
+create or replace temp macro v_zone_minutes(z) as
+    case
+        when z = '' or upper(z) in ('UTC', 'GMT', 'Z') then 0
+        when regexp_full_match(upper(z), '(GMT|UTC) ?[+-]\d{1,2}(:?\d{2})?') then
+            (case when contains(z, '-') then -1 else 1 end) * (
+                try_cast(regexp_extract(z, '[+-](\d{1,2})', 1) as integer) * 60
+                + coalesce(try_cast(nullif(regexp_extract(z, '[+-]\d{1,2}:?(\d{2})$', 1), '') as integer), 0)
+            )
+        else map {
+            'PST': -480, 'PDT': -420, 'MST': -420, 'MDT': -360, 'CST': -360, 'CDT': -300, 'EST': -300,
+            'EDT': -240, 'BST': 60, 'CET': 60, 'CEST': 120, 'IST': 330, 'JST': 540, 'AEST': 600, 'AEDT': 660
+        }[upper(z)]
+    end;
+
+-- An instant from the parts a Date Range date was split into (a struct of text: y, m - a number or a
+-- month's name -, d, h, mi, s, half - am/pm or empty -, z - the zone); NULL if a part is unknown.
+create or replace temp macro v_local_instant(p) as
+    try(
+        timezone(
+            'UTC',
+            make_timestamp(
+                try_cast(p.y as bigint),
+                coalesce(try_cast(p.m as bigint), v_month(p.m)),
+                try_cast(p.d as bigint),
+                case lower(left(replace(p.half, '.', ''), 1))
+                    when 'a' then coalesce(try_cast(nullif(p.h, '') as bigint), 0) % 12
+                    when 'p' then coalesce(try_cast(nullif(p.h, '') as bigint), 0) % 12 + 12
+                    else coalesce(try_cast(nullif(p.h, '') as bigint), 0)
+                end,
+                coalesce(try_cast(nullif(p.mi, '') as bigint), 0),
+                coalesce(try_cast(nullif(p.s, '') as double), 0)
+            )
+        ) - to_minutes(v_zone_minutes(trim(p.z)))
+    );
+
+-- A Date Range report's date/time in any of its locale forms: '31 Aug 2025 23:55:39 UTC', '1 Sept 2025
+-- 13:29:10 UTC', '1 juil. 2025 21:55:11 UTC', '28 de fev. de 2026 21:17:51 GMT-8', '17 July 2026 4:26:32 pm
+-- GMT+9', 'Dec 1, 2017 12:38:23 AM PST', '01.09.2025 14:49:45 UTC', ISO 8601 - or a date alone. An empty
+-- field is NULL; anything else unreadable is an error naming the column.
+create or replace temp macro v_dr_ts(s, col) as
+    case
+        when s is null then null
+        else coalesce(
+            try_cast(s as timestamptz),
+            case
+                when regexp_matches(trim(s), '^\d{1,2}\.\d{1,2}\.\d{4}') then v_local_instant(regexp_extract(
+                    trim(s),
+                    '^(\d{1,2})\.(\d{1,2})\.(\d{4}),?(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([AaPp]\.?\s?[Mm]\.?)?\s*(.*)$',
+                    ['d', 'm', 'y', 'h', 'mi', 's', 'half', 'z']
+                ))
+                when regexp_matches(trim(s), '^\d') then v_local_instant(regexp_extract(
+                    trim(s),
+                    '^(\d{1,2})\.? (?:de )?([^\d\s,]+),? (?:de )?(\d{4}),?(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([AaPp]\.?\s?[Mm]\.?)?\s*(.*)$',
+                    ['d', 'm', 'y', 'h', 'mi', 's', 'half', 'z']
+                ))
+                else v_local_instant(regexp_extract(
+                    trim(s),
+                    '^([^\d\s,]+) (\d{1,2}),? (\d{4}),?(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([AaPp]\.?\s?[Mm]\.?)?\s*(.*)$',
+                    ['m', 'd', 'y', 'h', 'mi', 's', 'half', 'z']
+                ))
+            end,
+            v_blank_or_raise('date', col, s)
+        )
+    end;

@@ -14,6 +14,7 @@ with final as (
             ('MX', 'Amazon.com.mx', 'A1AM78C64UM0Y8', 'America/Mexico_City', '%d/%m/%y', 'MXN', '.'),
             ('BR', 'Amazon.com.br', 'A2Q3Y263D00KWC', 'America/Sao_Paulo', '%d/%m/%y', 'BRL', ','),
             ('UK', 'Amazon.co.uk', 'A1F83G8C2ARO7P', 'Europe/London', '%d/%m/%y', 'GBP', '.'),
+            ('IE', 'Amazon.ie', 'A28R8C7NBKEWEA', 'Europe/Dublin', '%d/%m/%y', 'EUR', '.'),
             ('DE', 'Amazon.de', 'A1PA6795UKMFR9', 'Europe/Berlin', '%d.%m.%y', 'EUR', ','),
             ('FR', 'Amazon.fr', 'A13V1IB3VIYZZH', 'Europe/Paris', '%d/%m/%y', 'EUR', ','),
             ('IT', 'Amazon.it', 'APJ6JRA9NG5V4', 'Europe/Rome', '%d/%m/%y', 'EUR', ','),

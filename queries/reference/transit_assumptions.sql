@@ -14,6 +14,7 @@ with final as (
             ('MX', 'fba', 2, 5), ('MX', 'mfn', 4, 10),
             ('BR', 'fba', 2, 6), ('BR', 'mfn', 4, 12),
             ('UK', 'fba', 1, 3), ('UK', 'mfn', 2, 5),
+            ('IE', 'fba', 1, 3), ('IE', 'mfn', 2, 5),
             ('DE', 'fba', 1, 3), ('DE', 'mfn', 2, 5),
             ('FR', 'fba', 1, 3), ('FR', 'mfn', 2, 5),
             ('IT', 'fba', 1, 3), ('IT', 'mfn', 2, 5),

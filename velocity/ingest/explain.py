@@ -4,6 +4,7 @@ what to do. A value the staging SQL cannot read raises a tagged error (queries/r
 
 from __future__ import annotations
 
+import csv
 import re
 
 import duckdb
@@ -31,9 +32,9 @@ def locate(src: Source, names: list[str], column: str, value: str | None, kind: 
     at = names.index(col)
     summary_at = names.index("total-amount") if "total-amount" in names else None
     for number, line in enumerate(text_lines(src), start=1):
-        if number == 1:
-            continue
-        fields = line.split(src.delimiter)
+        if number <= src.skip + 1:
+            continue  # the preamble and the header
+        fields = _fields(line, src)
         cell = fields[at].strip().strip('"') if at < len(fields) else ""
         if summary_at is not None and summary_at < len(fields) and fields[summary_at].strip():
             continue  # a settlement summary row: its other fields are empty by design
@@ -46,10 +47,19 @@ def locate_prefix(src: Source, names: list[str], column: str, prefix: str) -> in
     """The file line of the first row whose column starts with prefix (a year, say)."""
     at = names.index(column)
     for number, line in enumerate(text_lines(src), start=1):
-        fields = line.split(src.delimiter)
-        if number > 1 and at < len(fields) and fields[at].strip().strip('"').startswith(prefix):
+        if number <= src.skip + 1:
+            continue
+        fields = _fields(line, src)
+        if at < len(fields) and fields[at].strip().strip('"').startswith(prefix):
             return number
     return None
+
+
+def _fields(line: str, src: Source) -> list[str]:
+    """A line's fields as the file separates them (quoted fields may hold the delimiter)."""
+    if not src.quoted:
+        return line.split(src.delimiter)
+    return next(csv.reader([line], delimiter=src.delimiter, quotechar='"'), [])
 
 
 def placed(exc: VelocityError, shown: str, kind: Kind | None) -> VelocityError:
@@ -84,7 +94,7 @@ def explain(exc: duckdb.Error, src: Source, names: list[str], kind: Kind) -> Vel
     if (m := _CSV_LINE.search(text)) and (f := _FIELDS.search(text)):
         number = int(m.group(1))
         found = next(
-            (len(t.split(src.delimiter)) for i, t in enumerate(text_lines(src), 1) if i == number),
+            (len(_fields(t, src)) for i, t in enumerate(text_lines(src), 1) if i == number),
             int(f.group(2)),
         )
         return VelocityError(

@@ -44,7 +44,7 @@ from velocity.ingest.read import (
     workdir,
 )
 from velocity.ingest.recognise import Recognised, recognise
-from velocity.kinds import ACCOUNT_HEALTH, FEEDBACK, Kind
+from velocity.kinds import ACCOUNT_HEALTH, DATE_RANGE, FEEDBACK, Kind
 from velocity.store import Store, refresh_orders
 
 LARGE_FILE = 32 << 20  # bytes; larger files get a progress bar
@@ -130,6 +130,7 @@ def _read_delimited(store: Store, src: Source, kind: Kind, found: Recognised) ->
         columns=dict.fromkeys(names, "VARCHAR"),
         compression="gzip" if src.gzipped else "none",
         max_line_size=MAX_LINE + 1024,
+        skiprows=src.skip,
     )
     repeats_header = None
     for name, text in list(zip(names, header, strict=False))[:2]:
@@ -277,6 +278,12 @@ def _stage(store: Store, src: Source, found: Recognised, marketplace: str | None
             path=src.shown,
         )
         notes += [note] if note else []
+    elif kind is DATE_RANGE:
+        # amounts as the report's language writes them (the seller's Seller Central language)
+        store.execute("set variable velocity_decimal = $s", {"s": found.decimal})
+        params["language"] = found.language
+        params["currency"] = place.date_range_currency(store, kind.raw, src)
+        return params
     elif kind.needs_marketplace:
         order_column = "order id" if "order id" in kind.columns else "order-id"
         params["marketplace"] = place.file_marketplace(store, kind.raw, marketplace, order_column, notes)

@@ -273,3 +273,24 @@ def decimal_separator(
     if spreadsheet and semicolons:
         return ","
     return seps.pop() if len(seps) == 1 else None
+
+
+_CURRENCY_NOTE = re.compile(r"\b([A-Z]{3})\b|\b(Euro)\b")
+
+
+def date_range_currency(store: Store, relation: str, src) -> str | None:
+    """The currency of a Date Range report's rows that name no marketplace (transfers, service fees): that of
+    the marketplaces its rows name, when they share one; else the one its preamble states ("All amounts in
+    GBP, unless specified", "Alle Beträge in Euro ..."); else unknown (NULL)."""
+    found = store.execute(
+        f"select distinct m.currency from (select distinct lower(trim(marketplace)) as channel from {relation})"
+        " r join marketplaces m on r.channel = lower(m.sales_channel)"
+    ).fetchall()
+    if len(found) == 1:
+        return found[0][0]
+    for line in re.split(r"\r\n|\n|\r", src.head)[: src.skip]:
+        if any(w in line.lower() for w in ("amounts", "beträge", "montants")):
+            m = _CURRENCY_NOTE.search(line)
+            if m:
+                return "EUR" if m.group(2) else m.group(1)
+    return None

@@ -82,7 +82,8 @@ class Source:
     head: str  # decoded first bytes, BOM removed
     readable: Path
     delimiter: str = "\t"
-    quoted: bool = False  # fields in double quotes (a spreadsheet's CSV)
+    quoted: bool = False  # fields in double quotes (a spreadsheet's CSV, a Date Range report)
+    skip: int = 0  # note lines before the header (a Date Range report's preamble)
 
     @property
     def spreadsheet(self) -> bool:
@@ -392,10 +393,13 @@ _READS = "velocity reads the tab-separated .txt reports Seller Central downloads
 
 def _delimited(src: Source) -> Source:
     """How the header line separates its fields: Amazon's tabs, or a spreadsheet's commas or semicolons
-    (with double-quoted fields)."""
-    first = _LINE_BREAK.split(src.head, maxsplit=1)[0]
-    if first.lstrip()[:1] in ("{", "["):
+    (with double-quoted fields). A few note lines of one field each before a wide header (a Date Range
+    report's preamble) are skipped."""
+    lines = _LINE_BREAK.split(src.head, maxsplit=PREAMBLE_LINES + 1)
+    if lines[0].lstrip()[:1] in ("{", "["):
         return src
+    src.skip = _preamble(lines)
+    first = lines[src.skip]
     counts = {d: len(_split(first, d)) for d in ("\t", ",", ";")}
     best = max(counts, key=lambda d: (counts[d], d == "\t"))
     if counts[best] > 1:
@@ -403,6 +407,21 @@ def _delimited(src: Source) -> Source:
     # a spreadsheet's CSV quotes a field that holds its delimiter; Amazon's tab files quote nothing
     src.quoted = best != "\t" or first.startswith('"')
     return src
+
+
+PREAMBLE_LINES = 15  # a Date Range report has 7 (9 from 2026) note lines before its header
+
+
+def _preamble(lines: list[str]) -> int:
+    """How many note lines come before the header: 0 unless the first lines hold one field each (quoted
+    sentences, perhaps with commas inside) and a line of ten fields or more follows within PREAMBLE_LINES."""
+    for i, line in enumerate(lines[: PREAMBLE_LINES + 1]):
+        widest = max(len(_split(line, d)) for d in ("\t", ",", ";"))
+        if widest >= 10:
+            return i
+        if widest > 1 and not line.startswith('"'):
+            return 0  # an ordinary header (or data) line first: no preamble
+    return 0
 
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
@@ -417,7 +436,7 @@ def header_and_rows(src: Source, limit: int = 50) -> tuple[list[str], list[list[
     lines = _LINE_BREAK.split(src.head)
     if len(src.head) >= HEAD_BYTES // 4 and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut short
-    text = "\n".join(lines[: limit + 1])
+    text = "\n".join(lines[src.skip : src.skip + limit + 1])
     if src.quoted:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter, quotechar='"'))
     else:

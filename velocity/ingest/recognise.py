@@ -8,11 +8,20 @@ from dataclasses import dataclass
 
 from velocity.errors import NotAnExport
 from velocity.ingest.read import Source, header_and_rows
-from velocity.kinds import ACCOUNT_HEALTH, FEEDBACK_RATINGS, Kind, detect, looks_like
+from velocity.kinds import (
+    ACCOUNT_HEALTH,
+    DATE_RANGE,
+    FEEDBACK_RATINGS,
+    DateRangeLayout,
+    Kind,
+    date_range_layout,
+    detect,
+    looks_like,
+)
 
 KNOWN = (
     "velocity reads All Orders, Order Report, Unshipped Orders, Amazon Fulfilled Shipments, Feedback,"
-    " settlement (V1, V2), Returns, FBA returns and account-health reports"
+    " settlement (V1, V2), Date Range, Returns, FBA returns and account-health reports"
 )
 
 
@@ -21,8 +30,9 @@ class Recognised:
     kind: Kind
     cells: list[str]  # the header as written
     names: list[str]  # the column names DuckDB reads it with
-    language: str | None = None  # of a Feedback header, when known
+    language: str | None = None  # of a Feedback or Date Range header, when known
     rows: list[list[str]] | None = None  # the first rows, as text
+    decimal: str | None = None  # a Date Range report's decimal separator (its language's)
 
 
 def header_names(cells: list[str]) -> list[str]:
@@ -43,6 +53,16 @@ def recognise(src: Source) -> Recognised:
     header, rows = header_and_rows(src)
     if tuple(c.strip().lower() for c in header) == FEEDBACK_RATINGS.columns:
         return Recognised(FEEDBACK_RATINGS, header, header_names(header), rows=rows)
+    dated = date_range_layout(header)
+    if isinstance(dated, DateRangeLayout):
+        return Recognised(
+            DATE_RANGE, header, list(dated.positions), dated.language, rows=rows, decimal=dated.decimal
+        )
+    if isinstance(dated, str):
+        raise NotAnExport(
+            f"{src.shown}: a Date Range report in {dated}: velocity reads it in English, German or French",
+            "switch Seller Central to English (the language menu at the top) and download the report again",
+        )
     found = detect(header, rows)
     if found is None:
         raise NotAnExport(
