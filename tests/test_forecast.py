@@ -233,15 +233,48 @@ def test_backtest_on_a_seller_with_every_rating(history_con):
     """fixtures/history (six months, 8% of buyers leave feedback, log-normal delays): the 80% bands hold
     the actual count most of the time and are not uselessly wide; the figures are in the README."""
     r = ask(history_con).backtest().data
-    assert [h["horizon_days"] for h in r["horizons"]] == [7, 14, 30]
+    assert [h["horizon_days"] for h in r["horizons"]] == [7, 14, 30, 60]
     for h in r["horizons"]:
         assert h["cutoffs"] >= 15
         assert 0.6 <= h["coverage_80"] <= 0.97, h
         assert h["below_band"] + h["above_band"] == pytest.approx(1 - h["coverage_80"], abs=1e-3)
         assert h["mean_abs_error"] < 0.6 * h["mean_actual"]
+        lo, hi = h["coverage_interval_90"]
+        assert lo <= h["coverage_80"] <= hi
+    pooled = r["pooled"]
+    assert pooled["cutoffs"] == sum(h["cutoffs"] for h in r["horizons"]) == len(r["cutoffs"])
+    assert 0.7 <= pooled["coverage_80"] <= 0.92, pooled
+    assert max(pooled["below_band"], pooled["above_band"]) <= 0.15, pooled
+    lo, hi = pooled["coverage_interval_90"]
+    assert lo < pooled["coverage_80"] < hi and hi - lo < 0.2
     model = ask(history_con).forecast().data["model"]
     assert model["feedback_rate_p10"] <= 0.08 <= model["feedback_rate_p90"]
     assert model["positive_share"] == pytest.approx(0.88, abs=0.08)
+
+
+def test_backtest_of_a_two_week_old_seller_says_it_has_few_cut_offs(tmp_path, con):
+    """A seller 14 days old has one cut-off (after 7 days, looked at 7 days on): the backtest answers, with
+    a note that so few cut-offs make rough figures."""
+    fb = [(i, 4, 5) for i in range(0, 140, 9)]
+    _seller(tmp_path, con, 14, 10, fb)
+    r = ask(con).backtest().data
+    assert len({c["cutoff"] for c in r["cutoffs"]}) == 1
+    assert [h["horizon_days"] for h in r["horizons"]] == [7]
+    assert any("only 1 cut-off" in n for n in r["notes"]), r["notes"]
+    assert r["pooled"]["cutoffs"] == 1
+
+
+def test_backtest_at_a_cut_off_is_the_forecast_as_of_that_day(history_con):
+    """The backtest forecasts each cut-off as `velocity forecast --as-of` would on the same store: the
+    same feedback source (every rating listed, so silence counts) and the same fit."""
+    from velocity.forecast.history import feedback, load, to_day
+
+    ctx = ask(history_con).context(as_of=date(2026, 7, 1))
+    fb = feedback(history_con, ctx)
+    known = load(history_con, ask(history_con).context()).cut(to_day(date(2026, 7, 1)))
+    then = known.feedback_rows(to_day(date(2026, 7, 1)))
+    assert fb.source == then.source == "feedback_rows"
+    assert list(fb.positive_days) == list(then.positive_days)
 
 
 def test_response_rate_comes_from_the_request_log_once_it_is_long_enough(tmp_path, con):

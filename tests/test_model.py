@@ -30,13 +30,16 @@ def waiting(orders: model.Orders) -> model.Orders:
 
 
 def test_bands_and_rate_are_calibrated_over_simulated_cutoffs():
-    """Over 240 simulated cut-offs - sellers 14 to 120 days old, p from 1% to 15%, median delays of 1.5 to 8
+    """Over 160 simulated cut-offs - sellers 14 to 120 days old, p from 1% to 15%, median delays of 1.5 to 8
     days - the 80% bands of new positive feedback at 14 and 30 days, and the 80% interval of p, hold the
-    truth 70-90% of the time; the two-week-old sellers with 0-2 feedbacks are among them."""
+    truth 72-92% of the time, missing about as often high as low (neither side over 13%); the two-week-old
+    sellers with 0-2 feedbacks are among them. Sellers and forecasts draw from separate generators, so a
+    change to the model does not change the sellers it is checked on."""
     rng = np.random.default_rng(20261128)
     hits = {14: [], 30: []}
+    tails = {14: [0, 0], 30: [0, 0]}
     p_hits, young = [], []
-    for k in range(240):
+    for k in range(160):
         p = float(np.exp(rng.uniform(np.log(0.01), np.log(0.15))))
         median = float(np.exp(rng.uniform(np.log(1.5), np.log(8.0))))
         sigma = float(rng.uniform(0.5, 1.3))
@@ -44,13 +47,14 @@ def test_bands_and_rate_are_calibrated_over_simulated_cutoffs():
         rate = 4.0 if age == 14 else 20.0
         full = seller(rng, age + 40, p, median, sigma, 0.88, start_rate=min(rate, 3.0), rate=rate)
         known = full.cut(age - 1)
-        post = model.fit(known, age - 1, draws=800, rng=rng)
+        draws = np.random.default_rng(k)
+        post = model.fit(known, age - 1, draws=800, rng=draws)
         lo, hi = np.quantile(post.p, [0.1, 0.9])
         p_hits.append(lo <= p <= hi)
         if age == 14:
             young.append(int((known.feedback >= 0).sum()))
         phi = model.dispersion(post, known, age - 1)
-        paths = model.positive_paths(post, waiting(known), age - 1, 30, phi, rng)
+        paths = model.positive_paths(post, waiting(known), age - 1, 30, phi, draws)
         for h in (14, 30):
             truth = int(
                 (
@@ -62,9 +66,12 @@ def test_bands_and_rate_are_calibrated_over_simulated_cutoffs():
             )
             lo, hi = model.count_quantiles(paths[:, h - 1], (0.1, 0.9))
             hits[h].append(lo <= truth <= hi)
-    assert sum(f <= 2 for f in young) >= 20  # two-week-old sellers with 0-2 feedbacks were tested
+            tails[h][0] += truth < lo
+            tails[h][1] += truth > hi
+    assert sum(f <= 2 for f in young) >= 12  # two-week-old sellers with 0-2 feedbacks were tested
     for h in (14, 30):
-        assert 0.70 <= np.mean(hits[h]) <= 0.90, (h, np.mean(hits[h]))
+        assert 0.72 <= np.mean(hits[h]) <= 0.92, (h, np.mean(hits[h]))
+        assert max(tails[h]) <= 0.13 * len(hits[h]), (h, tails[h])
     assert 0.70 <= np.mean(p_hits) <= 0.90, np.mean(p_hits)
 
 

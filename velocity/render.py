@@ -386,23 +386,28 @@ def forecast_text(r: dict) -> str:
 
 
 def backtest_text(r: dict) -> str:
-    """Coverage and score per horizon, in a table, with a line on how to read it."""
+    """Coverage and score per horizon and pooled, in a table, with a line on how to read it."""
     lines = [
         f"Backtest of new positive feedback from placed orders, as of {r['as_of']} ({r['currency']})",
         *data_line(r),
         f"cut-offs every {r['step_days']} days from {r['first_cutoff']} to {r['last_cutoff']}",
         "",
-        f"{'horizon':>8} {'cut-offs':>9} {'in 80% band':>12} {'below':>7} {'above':>7} {'CRPS':>8}"
-        f" {'mean |error|':>13} {'mean actual':>12}",
+        f"{'horizon':>8} {'cut-offs':>9} {'in 80% band':>12} {'(90% interval)':>15} {'below':>6} {'above':>6}"
+        f" {'CRPS':>7} {'mean |error|':>13} {'mean actual':>12}",
     ]
-    for h in r["horizons"]:
+    pooled = r.get("pooled")
+    rows = [(str(h["horizon_days"]) + " d", h) for h in r["horizons"]]
+    for name, h in rows + ([("all", pooled)] if pooled else []):
+        lo, hi = h.get("coverage_interval_90", (None, None))
+        interval = f"({lo:.0%}-{hi:.0%})" if lo is not None else ""
         lines.append(
-            f"{str(h['horizon_days']) + ' d':>8} {h['cutoffs']:>9} {h['coverage_80']:>12.0%} {h['below_band']:>7.0%}"
-            f" {h['above_band']:>7.0%} {h['crps']:>8.2f} {h['mean_abs_error']:>13.2f} {h['mean_actual']:>12.1f}"
+            f"{name:>8} {h['cutoffs']:>9} {h['coverage_80']:>12.0%} {interval:>15} {h['below_band']:>6.0%}"
+            f" {h['above_band']:>6.0%} {h['crps']:>7.2f} {h['mean_abs_error']:>13.2f} {h['mean_actual']:>12.1f}"
         )
     lines += [
         "",
-        "An honest 80% band holds the actual count about 80% of the time; CRPS (lower is better) is in feedbacks.",
+        "An honest 80% band holds the actual count about 80% of the time, as often below it as above; the 90%",
+        "interval is how far this many cut-offs pin that share down. CRPS (lower is better) is in feedbacks.",
     ]
     for note in r["notes"]:
         lines.append(f"Note: {note}")

@@ -12,10 +12,39 @@ from velocity import model
 from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
 from velocity.forecast.history import feedback, from_day, load, to_day
+from velocity.forecast.run import fit, placed_arrivals
 from velocity.store import Store
 
-HORIZONS = (7, 14, 30)
+HORIZONS = (7, 14, 30, 60)
 MAX_CUTOFFS = 80
+FIRST_DAYS = 7  # days of orders at the first cut-off: a seller 14 days old has one, at 7 days
+FEW_CUTOFFS = 8  # fewer cut-offs than this: say the figures are rough
+
+
+def coverage(hits: int, n: int, z: float = 1.645) -> tuple[float, float]:
+    """A 90% interval of a coverage share (Wilson): how far `hits` out of `n` pins the real one down."""
+    if not n:
+        return (0.0, 1.0)
+    share = hits / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+
+
+def _summary(rows: list[dict]) -> dict:
+    n = len(rows)
+    hits = sum(r["p10"] <= r["actual"] <= r["p90"] for r in rows)
+    lo, hi = coverage(hits, n)
+    return {
+        "cutoffs": n,
+        "coverage_80": round(hits / n, 4),
+        "coverage_interval_90": [round(lo, 4), round(hi, 4)],
+        "below_band": round(sum(r["actual"] < r["p10"] for r in rows) / n, 4),
+        "above_band": round(sum(r["actual"] > r["p90"] for r in rows) / n, 4),
+        "crps": round(float(np.mean([r["crps"] for r in rows])), 4),
+        "mean_abs_error": round(float(np.mean([abs(r["actual"] - r["p50"]) for r in rows])), 4),
+        "mean_actual": round(float(np.mean([r["actual"] for r in rows])), 4),
+    }
 
 
 def backtest(
@@ -28,7 +57,8 @@ def backtest(
     seed: int = 0,
 ) -> dict:
     """Rolling-origin backtest of positive_existing: cut the history at past dates, forecast the new positive
-    feedback from the orders placed by then, compare with what arrived (the ``velocity backtest`` contract)."""
+    feedback from the orders placed by then as `velocity forecast` would have on that day (the same fit and
+    arrivals, from what was known then), compare with what arrived (the ``velocity backtest`` contract)."""
     if step < 1:
         raise VelocityError("--step must be at least 1 day", "", ExitCode.USAGE)
     rng = np.random.default_rng(seed)
@@ -44,25 +74,27 @@ def backtest(
         )
     today = to_day(ctx.data_through)
     orders = history.orders
-    first = int(orders.purchase.min()) + 14  # at least two weeks of history at the first cut-off
+    first = int(orders.purchase.min()) + FIRST_DAYS
     last = today - min(horizons)
     cuts = list(range(last, first - 1, -step))[::-1]
     if not cuts:
         raise VelocityError(
             f"too little history for a backtest: {today - int(orders.purchase.min()) + 1} days",
-            f"a backtest needs at least {14 + min(horizons)} days of orders",
+            f"a backtest needs at least {FIRST_DAYS + min(horizons)} days of orders",
         )
     if len(cuts) > MAX_CUTOFFS:
         cuts = cuts[-MAX_CUTOFFS:]
         notes.append(f"the latest {MAX_CUTOFFS} cut-offs, {step} days apart")
     positive = orders.rating >= 4
     rows = []
-    for cut in cuts:  # one fit per cut-off
-        known = orders.cut(cut)
-        post = model.fit(known, cut, draws=draws, rng=rng)
-        pool = known.subset(known.feedback < 0)
+    for cut in cuts:  # one fit per cut-off, on what was known then
+        known = history.cut(cut)
+        fb_then = known.feedback_rows(cut)
+        post = fit(known, fb_then, draws, rng)
         reach = [h for h in horizons if cut + h <= today]
-        paths = model.positive_paths(post, pool, cut, max(reach), model.dispersion(post, known, cut), rng)
+        expected, phi = placed_arrivals(known, fb_then, post, cut, max(reach))
+        daily = rng.poisson(expected * model.shocks(rng, phi, expected.shape))
+        paths = np.cumsum(daily, axis=1)
         placed = orders.purchase <= cut
         for h in reach:
             sample = paths[:, h - 1]
@@ -80,24 +112,16 @@ def backtest(
                     "crps": round(model.crps(sample, actual), 4),
                 }
             )
+    if len(cuts) < FEW_CUTOFFS:
+        notes.append(
+            f"only {len(cuts)} cut-off{'s' if len(cuts) > 1 else ''}: your history is short, so these figures"
+            " are rough (see the 90% interval of the coverage)"
+        )
     summary = []
     for h in horizons:
         got = [r for r in rows if r["horizon_days"] == h]
-        if not got:
-            continue
-        actual = np.array([r["actual"] for r in got])
-        summary.append(
-            {
-                "horizon_days": h,
-                "cutoffs": len(got),
-                "coverage_80": round(float(np.mean([r["p10"] <= r["actual"] <= r["p90"] for r in got])), 4),
-                "below_band": round(float(np.mean([r["actual"] < r["p10"] for r in got])), 4),
-                "above_band": round(float(np.mean([r["actual"] > r["p90"] for r in got])), 4),
-                "crps": round(float(np.mean([r["crps"] for r in got])), 4),
-                "mean_abs_error": round(float(np.mean(np.abs(actual - [r["p50"] for r in got]))), 4),
-                "mean_actual": round(float(actual.mean()), 4),
-            }
-        )
+        if got:
+            summary.append({"horizon_days": h, **_summary(got)})
     return {
         **ctx.as_dict(),
         "target": "positive_existing",
@@ -105,6 +129,7 @@ def backtest(
         "first_cutoff": rows[0]["cutoff"],
         "last_cutoff": rows[-1]["cutoff"],
         "horizons": summary,
+        "pooled": _summary(rows),
         "cutoffs": rows,
         "notes": notes,
     }

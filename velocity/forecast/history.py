@@ -70,6 +70,37 @@ class History:
     def orders(self) -> model.Orders:
         return model.Orders(self.purchase, self.earliest, self.feedback, self.rating, self.count)
 
+    def cut(self, day: int) -> History:
+        """What was known on `day` (a backtest's cut-off): the orders placed by then, the feedback and the
+        requests made by then; nobody eligible to be asked."""
+        keep = self.purchase <= day
+        seen = (self.feedback >= 0) & (self.feedback <= day)
+        asked = (self.requested_on >= 0) & (self.requested_on <= day)
+        return History(
+            purchase=self.purchase[keep],
+            earliest=self.earliest[keep],
+            latest=self.latest[keep],
+            estimated=self.estimated[keep],
+            shipped=self.shipped[keep],
+            value=self.value[keep],
+            feedback=np.where(seen, self.feedback, -1)[keep],
+            rating=np.where(seen, self.rating, 0)[keep],
+            requested_on=np.where(asked, self.requested_on, -1)[keep],
+            refunded=self.refunded[keep],
+            eligible=np.zeros(int(keep.sum()), dtype=bool),
+            count=self.count[keep],
+        )
+
+    def feedback_rows(self, through: int) -> Feedback:
+        """The feedback these orders show by `through`, as per-order rows listing every rating (positive ones
+        and all, per day): what a backtest knew at a cut-off."""
+        seen = (self.feedback >= 0) & (self.feedback <= through)
+        days, inverse = np.unique(self.feedback[seen], return_inverse=True)
+        n = self.count[seen].astype(float)
+        pos = np.bincount(inverse, weights=n * (self.rating[seen] >= 4), minlength=days.size)
+        tot = np.bincount(inverse, weights=n, minlength=days.size)
+        return feedback_from(days, pos.astype(np.int64), tot.astype(np.int64), [], through, complete=True)
+
     def __len__(self) -> int:
         return int(self.count.sum())
 
@@ -159,19 +190,28 @@ def feedback(store: Store, ctx: Context) -> Feedback:
         if period == "lifetime" or (period == "365" and (day, "lifetime") not in by_period):
             readings[day] = counts
     table = [(to_day(d), c[0], c[1]) for d, c in sorted(readings.items())]
-    return feedback_from(days, pos, tot, table, to_day(through))
+    complete = int(store.records("feedback_mix")[0]["positive"] or 0) > 0
+    return feedback_from(days, pos, tot, table, to_day(through), complete=complete)
 
 
 def feedback_from(
-    days: np.ndarray, pos: np.ndarray, tot: np.ndarray, table: list[tuple[int, int, int]], through: int
+    days: np.ndarray,
+    pos: np.ndarray,
+    tot: np.ndarray,
+    table: list[tuple[int, int, int]],
+    through: int,
+    *,
+    complete: bool = False,
 ) -> Feedback:
     """The source decision on what was read: per-day positive and total feedback rows (day numbers, up to
-    `through`) and the Feedback Manager lifetime readings [(day, positive, total)]."""
+    `through`) and the Feedback Manager lifetime readings [(day, positive, total)]. `complete`: the store's
+    feedback rows list positive ones too (on some day, maybe after `through`), so they hold every rating -
+    and no positive row by `through` means none came yet: the silence of the orders is data."""
     positive_days = np.repeat(days, pos)
+    rows = bool(pos.any()) or complete
     if table:
         last_day, _, last_total = table[-1]
         rows_then = int(tot[days <= last_day].sum())
-        if rows_then < last_total or not pos.any():
+        if rows_then < last_total or not rows:
             return Feedback("rating_table", table, last_day, positive_days, int(tot.sum()))
-    source = "feedback_rows" if pos.any() else "none"
-    return Feedback(source, [], through, positive_days, int(tot.sum()))
+    return Feedback("feedback_rows" if rows else "none", [], through, positive_days, int(tot.sum()))

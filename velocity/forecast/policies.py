@@ -16,7 +16,7 @@ import numpy as np
 from velocity.forecast.history import History
 
 POLICIES = ("review", "dd7", "dd14", "rolling7", "rolling28", "sale14")
-PACE_DAYS = 28  # future sales: the pace of the latest 28 days
+PACE_DAYS = 28  # the value of an order to come: the latest 28 days' (its pace: run.future_pace)
 WORDS = {
     "review": "everything held until the feedback target is met, at most 90 days",
     "dd7": "DD+7: each order's money 7 days after its delivery",

@@ -25,6 +25,10 @@ DRAWS = 2000
 ASK_SETTLE = 14  # days after a request in which its response is counted ...
 ASK_MIN = 30  # ... and the requests (that old) the log needs before it replaces the prior
 HORIZON_MIN = 30  # days forecast at the least, past the data's end
+PACE_SPAN = 56  # orders to come: the pace of at most the latest 8 weeks ...
+PACE_HALF_LIVES = (3.0, 5.0, 7.0, 10.0, 14.0, 28.0)  # ... the latest days weighing most (half-life) ...
+PACE_MOVE = (0.15, 2.0)  # ... give or take its weekly moves: prior sd of a log step, worth 2 weeks ...
+PACE_AHEAD = 1.0  # ... about one such step ahead (the steps hold weekly noise too)
 
 
 def _quantile_dates(days: np.ndarray) -> dict:
@@ -105,9 +109,89 @@ class Simulation:
 
 
 def future_pace(history: History, through: int, rng: np.random.Generator, draws: int) -> np.ndarray:
-    """Orders a day from the data's end on, per draw: the latest 28 days' pace, with its uncertainty."""
-    recent = history.purchase > through - PACE_DAYS
-    return rng.gamma(int(history.count[recent].sum()) + 0.5, 1.0 / PACE_DAYS, draws)
+    """Orders a day from `through` on, per draw. The pace of the days the seller has really been selling (at
+    most the latest PACE_SPAN), the latest weighing most: a two-week-old seller's pace is its two weeks', not
+    a 28-day average of them. How fast the weight fades, and whether the pace is read off a level or off a
+    line through the days (a seller still catching on), is the seller's own (pace_smoother): what best
+    foretold each past day from the days before it. The uncertainty holds the noise of that reading (the
+    days' own variation, at least Poisson's) and how far the weekly pace has moved week to week (shrunk
+    towards PACE_MOVE), so a new or changing seller's band is wide. The pace is not carried further along a
+    line: the days to come are read at the pace of the day after the data's end."""
+    placed = history.purchase <= through
+    if not history.count[placed].sum():
+        return np.zeros(draws)
+    first = max(int(history.purchase[placed].min()), through - PACE_SPAN + 1)
+    span = through - first + 1
+    inside = placed & (history.purchase >= first)
+    daily = np.bincount(history.purchase[inside] - first, weights=history.count[inside], minlength=span)
+    half, degree = pace_smoother(daily)
+    kernel = _pace_kernel(span, half, degree)[-1]  # tomorrow's pace from every day so far
+    level = float(daily.mean())
+    rate = max(float(kernel @ daily), 0.25 * float(_pace_kernel(span, half, 0)[-1] @ daily))
+    if rate <= 0 or level <= 0:
+        return np.zeros(draws)
+    fitted = _pace_kernel(span, half, degree, fitted=True) @ daily
+    noise = max(float(kernel**2 @ (daily - fitted) ** 2), rate * float(kernel @ kernel)) / rate**2
+    weeks = np.add.reduceat(daily[::-1], np.arange(0, span - span % 7, 7))[: span // 7] if span >= 7 else []
+    weeks = np.asarray(weeks, dtype=float)
+    steps = np.diff(np.log(weeks + 1.0))  # newest to oldest: week-to-week moves
+    counted = (1.0 / (weeks[1:] + 1.0) + 1.0 / (weeks[:-1] + 1.0)).sum() if steps.size else 0.0
+    sd, worth = PACE_MOVE
+    move = max(float((steps**2).sum()) - counted, 0.0) + worth * sd**2
+    move /= steps.size + worth
+    spread = np.sqrt(noise + PACE_AHEAD * move)
+    return rate * np.exp(spread * rng.standard_normal(draws))
+
+
+def _pace_kernel(span: int, half: float, degree: int, *, fitted: bool = False) -> np.ndarray:
+    """Weights (rows: targets, columns: days 0..span-1) that read each day's pace from the days before it
+    (fitted: from all the days, at that day): a weighted mean (degree 0) or the value of a weighted line
+    (degree 1) at the target, with weights halving every `half` days back from it. Row `span` (the last,
+    when not fitted) reads tomorrow's pace from every day."""
+    day = np.arange(span, dtype=float)
+    target = day if fitted else np.arange(span + 1, dtype=float)
+    back = target[:, None] - day[None, :]
+    w = np.where(back >= (0 if fitted else 1), 0.5 ** (np.abs(back) / half), 0.0)
+    s0 = w.sum(axis=1, keepdims=True)
+    if degree == 0:
+        return w / np.maximum(s0, 1e-12)
+    x = -back  # the day's place relative to the target
+    s1 = (w * x).sum(axis=1, keepdims=True)
+    s2 = (w * x * x).sum(axis=1, keepdims=True)
+    det = s0 * s2 - s1 * s1
+    line = w * (s2 - s1 * x) / np.where(det > 1e-9, det, 1.0)
+    return np.where(det > 1e-9, line, w / np.maximum(s0, 1e-12))
+
+
+def pace_smoother(daily: np.ndarray) -> tuple[float, int]:
+    """The half-life (among PACE_HALF_LIVES) and degree (0: a level, 1: a line) of the weights on past days
+    that best foretold each day's orders from the days before it (squared error, from the eighth day on);
+    a level of the longest half-life while the history is too short to tell."""
+    span = daily.size
+    if span < 10:
+        return PACE_HALF_LIVES[-1], 0
+    best, choice = np.inf, (PACE_HALF_LIVES[-1], 0)
+    for degree in (0, 1):
+        for half in PACE_HALF_LIVES:
+            guess = _pace_kernel(span, half, degree)[7:span] @ daily
+            error = float(((daily[7:] - guess) ** 2).mean())
+            if error < best - 1e-12:
+                best, choice = error, (half, degree)
+    return choice
+
+
+def placed_arrivals(
+    history: History, fb: Feedback, post: model.Posterior, start: int, horizon: int
+) -> tuple[np.ndarray, float]:
+    """Expected positive feedback a day (draws, horizon) from the orders placed by `start` that show none,
+    and the day-to-day extra variation to simulate it with. With per-order rows listing every rating, each
+    silent order's chance is conditional on its silence so far; otherwise (which orders have a positive is
+    not known) it is the unconditional one."""
+    orders = history.orders
+    pool = orders.subset(orders.feedback < 0)
+    rows = fb.source == "feedback_rows"
+    expected = model.expected_arrivals(post, pool, start, horizon, conditional=rows, positive=True)
+    return expected, model.dispersion(post, orders, start) if rows else model.PRIOR_PHI
 
 
 def simulate(
@@ -128,14 +212,7 @@ def simulate(
     the orders still to come (placed after the order downloads' last day), from buyers already asked, and
     from asking on `as_of`."""
     start = min(fb.known_through, through)
-    orders = history.orders
-    if fb.source == "feedback_rows":  # orders with no feedback yet: conditional on the silence
-        pool = orders.subset(orders.feedback < 0)
-        expected = model.expected_arrivals(post, pool, start, end - start, conditional=True)
-        phi = model.dispersion(post, orders, start)
-    else:  # which orders have feedback is not known: each order's unconditional chance
-        expected = model.expected_arrivals(post, orders, start, end - start, conditional=False)
-        phi = model.PRIOR_PHI
+    expected, phi = placed_arrivals(history, fb, post, start, end - start)
     draws = post.p.size
     if future_sales is None:
         per_day = future_pace(history, orders_through, rng, draws)
@@ -145,7 +222,7 @@ def simulate(
     gap = history.earliest - history.purchase
     transit = weighted_median(gap[recent], history.count[recent], 2)
     future = np.zeros_like(expected)
-    to_come = model.future_arrivals(post, per_day, transit, end - orders_through)
+    to_come = model.future_arrivals(post, per_day, transit, end - orders_through, positive=True)
     if orders_through >= start:
         future[:, orders_through - start :] = to_come
     else:  # orders placed between the order downloads' end and the day feedback is known through
@@ -160,8 +237,8 @@ def simulate(
     shock = model.shocks(rng, phi, expected.shape)  # one per day, shared by every stream of arrivals
     return Simulation(
         start=start,
-        existing=rng.poisson(q * expected * shock),
-        future=rng.poisson(q * future * shock),
+        existing=rng.poisson(expected * shock),
+        future=rng.poisson(future * shock),
         asked_before=rng.poisson(q * before * shock),
         asked=rng.poisson(q * asked * shock),
         orders_per_day=per_day,
@@ -205,10 +282,17 @@ def default_needed(trigger_orders: int) -> int:
     return max(K_MIN, math.ceil(K_SHARE * trigger_orders))
 
 
-def _fit(history: History, fb: Feedback, draws: int, rng: np.random.Generator) -> model.Posterior:
-    """The model fitted to what the feedback source allows (priors alone when no positive is known)."""
-    orders = history.orders if fb.source != "none" else history.orders.cut(-(10**9))
-    return model.fit(orders, fb.known_through, readings=fb.readings or None, draws=draws, rng=rng)
+def fit(history: History, fb: Feedback, draws: int, rng: np.random.Generator) -> model.Posterior:
+    """The model fitted to what the feedback source allows. With no positive known (source none), the 1-3
+    star rows and the silence of the other orders still bound p; the positive share keeps its prior."""
+    return model.fit(
+        history.orders,
+        fb.known_through,
+        readings=fb.readings or None,
+        low_stars_only=fb.source == "none",
+        draws=draws,
+        rng=rng,
+    )
 
 
 @dataclass(frozen=True)
@@ -305,7 +389,7 @@ def forecast(
     end = max(cap, today + HORIZON_MIN)
     cap_passed = cap <= today
 
-    post = _fit(history, fb, draws, rng)
+    post = fit(history, fb, draws, rng)
     if fb.source == "none":
         notes.append(
             "no positive feedback is known (Amazon's feedback report lists only 1-3 stars): the forecast "
@@ -432,7 +516,7 @@ def forecast(
             else fb.rows_total,
             "readings_used": len(fb.readings),
             "future_orders_per_day": round(float(np.median(sim.orders_per_day)), 2),
-            "future_orders_source": "given" if future_sales is not None else "recent_28_days",
+            "future_orders_source": "given" if future_sales is not None else "recent_pace",
             "draws": draws,
             "day_variation": round(sim.phi, 4),
         },
