@@ -4,7 +4,8 @@ fresh clone cannot run, run here and printed, never tuned to.
     python benchmarks/real_data.py
 
 - Olist (real purchase and review times) as All Orders and Feedback rows: the backtest's coverage and CRPS as
-  of 2018-08-31, the last day its review data covers.
+  of 2018-08-31, the last day its review data covers (benchmarks/calibration.py adds cut-offs every 14 days
+  over the whole span, with a naive forecast beside it).
 - Olist delivered -> answered delays: what fit_delay finds, against the prior velocity ships.
 - UCI Online Retail (a UK gift retailer, CC BY 4.0): the rise velocity sales finds in its autumn 2011.
 """
@@ -48,9 +49,11 @@ def olist_delay_fit() -> None:
         where o.order_status = 'delivered' and o.order_delivered_customer_date is not null"""
     ).fetchnumpy()
     median, sigma = model.fit_delay(next(iter(delays.values())))
+    m0, s0 = model.PRIOR_LOG_MEDIAN
     print(
-        f"Olist delivered -> answered: median {median:.2f} days, shape {sigma:.2f};"
-        f" velocity's prior: median {np.exp(model.PRIOR_LOG_MEDIAN[0]):.2f}, shape {model.PRIOR_SIGMA[0]:.2f}"
+        f"Olist delivered -> answered: median {median:.2f} days, shape {sigma:.2f}; velocity's prior, from the"
+        f" earliest delivery date (delivery and Amazon's reminder come later): median {np.exp(m0):.1f} days"
+        f" (80%: {np.exp(m0 - 1.28 * s0):.1f}-{np.exp(m0 + 1.28 * s0):.1f}), shape {model.PRIOR_SIGMA[0]:.2f}"
     )
 
 
