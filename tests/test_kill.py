@@ -2,8 +2,9 @@
 exactly as it is after the write completes - an import of a second download, `contacts --mark-sent` and
 `contacts --record-sent` - and the next start removes the temporary copies the killed import left.
 
-Each kill lands at a random moment of the command's run after startup (Python and the store opened). CI runs a few per command;
-VELOCITY_KILLS=34 runs about a hundred (the figure in the issue notes)."""
+Each kill lands at a random moment of the command's run after startup (Python and the store opened). CI runs a few
+per command; `VELOCITY_KILLS=34 pytest -n 0 -s tests/test_kill.py` runs about a hundred and prints where each left
+the store (the figure in the issue notes)."""
 
 from __future__ import annotations
 

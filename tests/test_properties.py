@@ -29,7 +29,7 @@ row = st.tuples(
 download = st.lists(row, min_size=0, max_size=8)
 downloads = st.lists(download, min_size=1, max_size=4)
 
-SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _files(folder: Path, files: list[list[tuple]]) -> list[Path]:
