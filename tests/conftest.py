@@ -107,3 +107,14 @@ def cli(*args: str, cwd: Path, env: dict | None = None) -> Ran:
             else:
                 os.environ[k] = v
     return Ran(code, out.getvalue(), err.getvalue())
+
+
+def export_header(name: str) -> list[str]:
+    """The header of a format fixture (fixtures/formats/NAME), as a list of column names."""
+    return (FIXTURES / "formats" / name).read_text(encoding="utf-8").splitlines()[0].split("\t")
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
+    """A tab-separated export: the header, then each row's values by column name (missing: empty)."""
+    lines = ["\t".join(header)] + ["\t".join(r.get(h, "") for h in header) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -10,22 +10,13 @@ import json
 from datetime import date
 
 import pytest
-from conftest import FIXTURES, ask
+from conftest import ask, export_header, write_rows
 from test_merge import line, write
 
 from velocity import contacts, ingest
 from velocity.errors import VelocityError
 
 AS_OF = date(2026, 11, 15)
-
-
-def _header(name: str) -> list[str]:
-    return (FIXTURES / "formats" / name).read_text(encoding="utf-8").splitlines()[0].split("\t")
-
-
-def _rows(path, header: list[str], rows: list[dict]) -> None:
-    lines = ["\t".join(header)] + ["\t".join(r.get(h, "") for h in header) for r in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _at(day: str) -> str:
@@ -61,8 +52,8 @@ def shop(tmp_path, con):
         line("202-0000015-0000015", "SKU-B", _at("11-14"), "Shipped", "5.00", purchased=_at("10-30"))
     )
     write(tmp_path / "orders.txt", *lines)
-    report = _header("order_report__2017.txt")
-    _rows(
+    report = export_header("order_report__2017.txt")
+    write_rows(
         tmp_path / "order_report.txt",
         report,
         [
@@ -89,8 +80,8 @@ def shop(tmp_path, con):
             )
         ],
     )
-    fba = _header("fba_shipments__standard.txt")
-    _rows(
+    fba = export_header("fba_shipments__standard.txt")
+    write_rows(
         tmp_path / "fba.txt",
         fba,
         [
@@ -113,8 +104,8 @@ def shop(tmp_path, con):
             }
         ],
     )
-    returns = _header("returns__standard.txt")
-    _rows(
+    returns = export_header("returns__standard.txt")
+    write_rows(
         tmp_path / "returns.txt",
         returns,
         [
@@ -297,9 +288,9 @@ def test_control_characters_in_buyer_names_are_escaped_on_screen(shop, tmp_path)
     the data (CSV, JSON) keeps the name as the export gave it."""
     from velocity import render
 
-    report = _header("order_report__2017.txt")
+    report = export_header("order_report__2017.txt")
     hostile = "Ann\x1b[2J\x1b]0;owned\x07 Smith"
-    _rows(
+    write_rows(
         tmp_path / "order_report_later.txt",
         report,
         [

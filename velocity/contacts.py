@@ -7,7 +7,6 @@ the rule the forecast's what-if reads too); the expected gain of asking comes fr
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -21,6 +20,7 @@ from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
 from velocity.files import private_files, write_private
 from velocity.forecast.history import to_day, transit_params
+from velocity.frames import as_dict_with_table, json_chunks, json_with_table
 from velocity.store import Store, refresh_orders
 
 COLUMNS = (
@@ -106,15 +106,24 @@ class ContactList:
     summary: dict
     notes: list[str]
 
+    table = "rows"
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        return self.rows
+
+    def parts(self) -> dict:
+        return {"summary": self.summary, "notes": self.notes}
+
     def as_dict(self) -> dict:
-        rows = self.rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).to_dicts()
-        return {**self.head, "rows": rows, "summary": self.summary, "notes": self.notes}
+        return as_dict_with_table(self.head, "rows", self.rows, self.parts())
 
     def to_json(self) -> str:
-        lines = self.rows.write_ndjson().splitlines()
-        rows = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
-        envelope = {**self.head, "rows": "\x00rows", "summary": self.summary, "notes": self.notes}
-        return json.dumps(envelope, indent=2, ensure_ascii=False).replace('"\\u0000rows"', rows) + "\n"
+        return json_with_table(self.head, "rows", self.rows, self.parts())
+
+    def write_json(self, out) -> None:
+        for piece in json_chunks(self.head, "rows", self.rows, self.parts()):
+            out.write(piece)
 
     def to_csv(self) -> str:
         text = [c for c, t in self.rows.schema.items() if t == pl.String]
