@@ -67,9 +67,9 @@ def test_demo_story(demo):
         "start": "2026-11-02",
         "source": "settlements",
         "cap_date": "2027-01-31",
-        "held_amount": 12052.99,
+        "held_amount": 4682.23,
         "held_amount_source": "settlements",
-        "settlement_held_amount": 12052.99,
+        "settlement_held_amount": 4682.23,
         "settlement_currency": "GBP",
     }
     assert demo["positive_since_hold"] == 27 and demo["positive_source"] == "rating_table"
@@ -157,7 +157,7 @@ def test_policies_release_the_money_held_now(demo_con):
     assert held["dd14"] > held["dd7"]  # a longer wait holds more
     assert held["rolling28"] > held["rolling7"]
     review = ask(demo_con).forecast(future_sales=0).data
-    assert review["daily"][-1]["released_amount"]["p50"] == pytest.approx(12052.99)
+    assert review["daily"][-1]["released_amount"]["p50"] == pytest.approx(4682.23)
 
 
 # --- small stores with known feedback ---------------------------------------------------------------------

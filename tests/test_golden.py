@@ -58,6 +58,9 @@ def demo(tmp_path_factory) -> dict[str, str]:
         "contacts": _velocity("contacts", cwd=folder).stdout,
         "contacts_csv": _velocity("contacts", "--format", "csv", cwd=folder).stdout,
         "contacts_json": _velocity("contacts", "--json", "--all", "--as-of", "2026-10-20", cwd=folder).stdout,
+        "payouts": _velocity("payouts", cwd=folder).stdout,
+        "payouts_json": _velocity("payouts", "--json", cwd=folder).stdout,
+        "payouts_on": _velocity("payouts", "--on", "2026-11-16", cwd=folder).stdout,
     }
 
 
@@ -178,6 +181,23 @@ def test_import_lines(demo):
 
 # --- the README ---------------------------------------------------------------------------------------------
 
+
+def test_payouts_text(demo):
+    _check("payouts.txt", demo["payouts"])
+
+
+def test_payouts_json(demo):
+    _check("payouts.json", demo["payouts_json"])
+
+
+def test_payouts_chart(demo):
+    from velocity.chart import payouts_chart
+
+    chart = payouts_chart(json.loads(demo["payouts_json"]), width=100, height=20)
+    assert all(len(line) <= 100 for line in chart.splitlines())
+    _check("payouts_chart.txt", chart.rstrip("\n") + "\n")
+
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(?:sh|console)\n(.*?)```", README, re.S)
 TEXT_BLOCKS = re.findall(r"```text\n(.*?)```", README, re.S)
@@ -230,6 +250,13 @@ def test_readme_contacts_output_is_real(demo):
     lines = demo["contacts"].splitlines(keepends=True)
     assert _console("$ velocity contacts | head -8\n") == "".join(lines[:8])
     assert _console("$ velocity contacts | tail -9\n") == "".join(lines[-9:])
+
+
+def test_readme_payouts_output_is_real(demo):
+    assert _console("$ velocity payouts\n") == demo["payouts"]
+    on = demo["payouts_on"].splitlines(keepends=True)
+    assert _console("$ velocity payouts --on 2026-11-16 | head -10\n") == "".join(on[:10])
+    assert TEXT_BLOCKS[2] == (GOLDEN / "payouts_chart.txt").read_text(encoding="utf-8")
 
 
 def test_readme_python_example_runs(demo):

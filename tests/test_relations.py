@@ -569,6 +569,8 @@ def test_forecast_groups_count_each_order_once(sales_store):
             "opted_out": [],
             "currency": "GBP",
             "marketplace": None,
+            "rule": None,
+            "hold_start": None,
             **NO_TRANSIT,
         },
     )

@@ -72,10 +72,10 @@ def test_demo_hold_dated_from_settlements(demo_result):
     assert (hold["start"], hold["source"], hold["held_amount"], hold["held_currency"]) == (
         "2026-11-02",
         "settlements",
-        12052.99,
+        4682.23,
         "GBP",
     )
-    assert [h["held_amount"] for h in hold["history"]] == [5557.69, 12052.99]
+    assert [h["held_amount"] for h in hold["history"]] == [1738.26, 4682.23]
 
 
 def test_demo_trigger_and_contract(demo_result):

@@ -35,6 +35,13 @@ ANSWER_VALUES = {
     "opted_out": [],
     "soon": 7,
     "all": True,
+    "rule": None,
+    "hold_start": None,
+    "held": None,
+    "settlement": None,
+    "start": None,
+    "end": None,
+    "on": None,
     **{f"{c}_{e}": None for c in ("fba", "mfn") for e in ("edd", "ldd")},
 }
 

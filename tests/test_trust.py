@@ -247,17 +247,17 @@ def test_the_90_day_cap_passed_is_reported_not_a_crash(demo_db):
 
 
 def test_the_text_fits_a_100_column_terminal(demo_db):
-    for command in ("sales", "health", "forecast", "status"):
+    for command in ("sales", "health", "forecast", "status", "payouts"):
         for text_line in cli(command, cwd=demo_db.parent).out.splitlines():
             assert len(text_line) <= 100, (command, text_line)
 
 
 def test_held_amount_under_another_policy_is_the_policys(demo_db):
     out = cli("forecast", "--policy", "dd7", cwd=demo_db.parent).out
-    assert "Held under dd7: 6,664.29 GBP" in out and "Held: 12,052.99" not in out
-    assert "Your settlements show 12,052.99 GBP held: a review reserve" in out
+    assert "Held under dd7: 6,664.29 GBP" in out and "Held: 4,682.23" not in out
+    assert "Your settlements show 4,682.23 GBP held: a review reserve" in out
     review = cli("forecast", cwd=demo_db.parent).out
-    assert "Released by the cap (31 Jan 2027): the 12,052.99 GBP held now, and sales still to come" in review
+    assert "Released by the cap (31 Jan 2027): the 4,682.23 GBP held now, and sales still to come" in review
 
 
 def test_a_later_download_week(tmp_path):

@@ -109,12 +109,15 @@ class Backtest(Answer):
         return render.backtest_text(self.data)
 
 
-class Contacts(Answer):
-    """The contact list: its rows stay a polars frame from DuckDB to the output (no object per row)."""
+class FrameAnswer(Answer):
+    """An answer whose table stays a polars frame from DuckDB to the output (velocity.frames): the contact
+    list, the payouts' orders."""
+
+    render = ""
 
     def __init__(self, result):
         object.__setattr__(self, "result", result)
-        object.__setattr__(self, "table", "rows")
+        object.__setattr__(self, "table", result.table)
 
     @property
     def data(self) -> dict:  # the JSON contract as Python objects, built on first use
@@ -125,25 +128,42 @@ class Contacts(Answer):
     def json(self, indent: int | None = 2) -> str:
         return self.result.to_json()
 
+    def write_json(self, out) -> None:
+        """The JSON written to `out` a slice of rows at a time."""
+        self.result.write_json(out)
+
     def csv(self) -> str:
         return self.result.to_csv()
 
     def text(self) -> str:
         from velocity import render
 
-        return render.contacts_text(self.result)
+        return getattr(render, self.render)(self.result)
 
     def frame(self):
-        return self.result.rows
+        return self.result.frame
+
+    def __getitem__(self, key: str):
+        if key in self.result.head:
+            return self.result.head[key]
+        parts = self.result.parts()
+        return parts[key] if key in parts else self.data[key]
+
+
+class Contacts(FrameAnswer):
+    """The contact list."""
+
+    render = "contacts_text"
 
     def eligible(self) -> list[str]:
         """The order ids listed as eligible (what --mark-sent records)."""
         return self.result.eligible()
 
-    def __getitem__(self, key: str):
-        if key in self.result.head:
-            return self.result.head[key]
-        return {"summary": self.result.summary, "notes": self.result.notes}.get(key) or self.data[key]
+
+class Payouts(FrameAnswer):
+    """Where the money is: every order's money, state and release day."""
+
+    render = "payouts_text"
 
 
 class Velocity:
@@ -311,6 +331,32 @@ class Velocity:
             seed=seed,
         )
         return Contacts(result)
+
+    def payouts(
+        self,
+        *,
+        rule: str | None = None,
+        transit: dict[str, tuple[int, int]] | None = None,
+        settlement: str | None = None,
+        on: date | str | None = None,
+        orders: bool = True,
+        **where,
+    ) -> Payouts:
+        """Where the money is: each order's money, state and release day under the delivery-date reserve, each
+        settlement's sold against paid, and the calendar of what is still to come."""
+        from velocity import payouts
+
+        return Payouts(
+            payouts.analyse(
+                self.store,
+                self.context(**where),
+                rule=rule,
+                transit=transit,
+                settlement=settlement,
+                on=_day(on, "--on"),
+                orders=orders,
+            )
+        )
 
 
 def import_then_forecast(

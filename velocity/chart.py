@@ -181,3 +181,25 @@ def forecast_chart(result: dict, *, width: int = 100, height: int = 24, colour: 
         f"{result['currency']} released after {start.isoformat()} (policy {result['policy']}), {MEDIAN} likely, {BAND} 80%"
     )
     return feedback + "\n\n" + fig.build().string(colorless=not colour)
+
+
+def payouts_chart(result: dict, *, width: int = 100, height: int = 20, colour: bool = False) -> str:
+    """The deferred money still to come, added up day by day: the median as dots in its 80% band (the band
+    is the delivery days' uncertainty); the held reserve is said in the title, as it comes with the review's
+    end, not on a day."""
+    days = result["calendar"]
+    first = date.fromisoformat(days[0]["date"]) - timedelta(days=1)
+    x = list(range(len(days) + 1))
+    fig = _figure(width, height - 2)
+    cum = [d["cumulative"] for d in days]
+    _band(fig, x, [0.0, *(c["p10"] for c in cum)], [0.0, *(c["p90"] for c in cum)], width)
+    _line(fig, x, [0.0, *(c["p50"] for c in cum)], MEDIAN)
+    _y_axis(fig, max(cum[-1]["p90"], 1.0))
+    _x_axis(fig, first, len(x), 7 if len(x) <= 42 else 14)
+    held = result["summary"]["held_reserve"]
+    title = f"{result['currency']} deferred money coming after {first.isoformat()}"
+    if held:
+        title += f"; {held:,.2f} more held by the review reserve"
+    fig.title(title)
+    legend = [(MEDIAN, "likely (p50), added up"), (BAND, "80% band (delivery days estimated)")]
+    return fig.build().string(colorless=not colour) + "\n" + _legend(legend, width)

@@ -234,7 +234,10 @@ def say_as_of(answer, given: str | None) -> None:
 def emit(answer, fmt: str, *, chart: Callable | None = None) -> None:
     """The answer on stdout: text (with a chart below it on a terminal), JSON, or its table as CSV."""
     if fmt == "json":
-        sys.stdout.write(answer.json())
+        if hasattr(answer, "write_json"):  # a table of any size, a slice at a time
+            answer.write_json(sys.stdout)
+        else:
+            sys.stdout.write(answer.json())
     elif fmt == "csv":
         sys.stdout.write(answer.csv() if hasattr(answer, "csv") else answer.frame().write_csv())
     else:
@@ -630,6 +633,59 @@ def backtest(
             answer = v.backtest(step=step, **where(as_of, currency, marketplace, hold_date))
         say_as_of(answer, as_of)
         emit(answer, out.format)
+
+    run(body)
+
+
+@app.command()
+def payouts(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    hold_date: HoldDateOption = None,
+    currency: CurrencyOption = None,
+    marketplace: MarketplaceOption = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            "--rule",
+            metavar="RULE",
+            help="dd7, dd14 or none for every order [default: the rule in force per marketplace and day,"
+            " DD+14 from a review hold].",
+            show_default=False,
+        ),
+    ] = None,
+    settlement: Annotated[
+        str | None,
+        typer.Option("--settlement", metavar="ID", help="List the orders behind one settlement."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="List the orders released on one day.")
+    ] = None,
+    transit: TransitOption = None,
+    output: FormatOption = "text",
+    as_json: JsonOption = False,
+    no_chart: NoChartOption = False,
+) -> None:
+    """Where the money is: which orders make up what is not paid out yet, and when each comes."""
+
+    def body() -> None:
+        import velocity
+
+        out = Run(db, output, as_json)
+        with velocity.open(out.db) as v:
+            answer = v.payouts(
+                rule=rule,
+                transit=transit_option(transit),
+                settlement=settlement,
+                on=day_option(on, "--on"),
+                orders=out.format != "text",
+                **where(as_of, currency, marketplace, hold_date),
+            )
+        say_as_of(answer, as_of)
+        from velocity.chart import payouts_chart
+
+        draw = None if no_chart or not answer["calendar"] else payouts_chart
+        emit(answer, out.format, chart=draw)
 
     run(body)
 

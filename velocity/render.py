@@ -71,6 +71,14 @@ def status_text(s: dict) -> str:
         lines.append(
             f"Funds held since the settlement ending {r['first_reserve_date']}: {held} at the latest settlement."
         )
+    for d in s["deferred"]:
+        if d["orders"]:
+            lines += textwrap.wrap(
+                f"Deferred by the delivery-date reserve on {d['as_of']}: {d['deferred']:,.2f} {d['currency']} in"
+                f" {d['orders']:,} orders, due {d['first_release']} to {d['last_release']} (velocity payouts).",
+                100,
+                subsequent_indent="  ",
+            )
     if s["missing"]:
         lines += ["", "Missing:"]
         for m in s["missing"]:
@@ -523,4 +531,119 @@ def contacts_text(r) -> str:
     ]
     for note in r.notes:
         lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+STATE_WORDS = {
+    "deferred": "deferred by the delivery-date rule",
+    "held": "held by the review reserve",
+    "released": "released, not yet in a payout",
+    "paid": "paid",
+    "refunded": "refunded",
+}
+
+
+RULE_NAMES = {"dd7": "DD+7", "dd14": "DD+14", "none": "no delivery-date reserve"}
+
+
+def _rule_line(r: dict) -> str:
+    rule = r["rule"]
+    if rule["given"]:
+        return f"Rule: {RULE_NAMES[rule['given']]} for every order (given)"
+    parts = [
+        f"{RULE_NAMES[m['rule']]} in {m['marketplace']} from {m['starts']}"
+        + (" (assumed)" if m["source"] == "assumed" else "")
+        for m in rule["marketplaces"]
+    ]
+    if rule["review"]:
+        parts.append(f"DD+14 from the review hold on {rule['review']['from']}")
+    return "Rule: " + ("; ".join(parts) if parts else "none known")
+
+
+def _payout_listing(p) -> list[str]:
+    """The orders --settlement or --on asked for, as a table (none asked: no lines)."""
+    listed = p.head["listed"]
+    if listed["orders"] is None or not (listed["settlement"] or listed["on"]):
+        return []
+    what = []
+    if listed["settlement"]:
+        what.append(f"paid in settlement {listed['settlement']} or sold in its period")
+    if listed["on"]:
+        what.append(f"released on {listed['on']}")
+    lines = [
+        f"Orders {' and '.join(what)}: {listed['orders']:,}",
+        f"{'order':<20} {'purchased':<10} {'delivery':<20} {'amount':>10}  {'state':<9} {'release':<10} settlement",
+    ]
+    for r in p.orders.iter_rows(named=True):
+        delivery = f"{r['delivery_date']} {r['delivery_basis']}"
+        lines.append(
+            f"{r['order_id']:<20} {r['purchase_date']!s:<10} {delivery:<20} {r['amount']:>10,.2f}  {r['state']:<9}"
+            f" {r['release_date']!s:<10} {r['settlement_id'] or '-'}"
+        )
+    return lines
+
+
+def payouts_text(p) -> str:
+    """Where the money is: what is not paid out and why, the calendar of what is coming, each settlement's
+    sold against paid, and the orders asked for (--settlement, --on). `p` is a velocity.payouts.Payouts."""
+
+    head, rest = p.head, p.rest
+    cur = head["currency"]
+    s = rest["summary"]
+    n = s["orders"]
+    lines = [f"Payouts as of {head['as_of']} ({cur})", _rule_line(head), *data_line(head), ""]
+    if listing := _payout_listing(p):  # the orders asked for first: they are the answer
+        lines += [*listing, ""]
+    waiting = s["deferred"] + s["held_reserve"] + s["released"]
+    lines.append(f"Not paid out yet: {waiting:,.2f} {cur}")
+    due = [c["date"] for c in rest["calendar"]]
+    held_until = f", until the review ends (by {s['held_until']})" if s["held_until"] else ""
+    rows = [
+        (
+            "deferred by the delivery-date rule",
+            s["deferred"],
+            f"{n['deferred']:,} orders" + (f", due {due[0]} to {due[-1]}" if due else ""),
+        ),
+        ("held by the review reserve", s["held_reserve"], f"{n['held']:,} orders{held_until}"),
+        ("released, awaiting a payout", s["released"], f"{n['released']:,} orders"),
+    ]
+    for words, amount, detail in rows:
+        lines.append(f"  {words:<34} {amount:>10,.2f}  {detail}")
+    deposits = sum(
+        1 for x in rest["settlements"] if x["deposit_date"] and x["deposit_date"] <= head["data_through"]
+    )
+    lines.append(
+        f"Sold {s['sold']:,.2f}; paid out {s['paid']:,.2f} in {deposits:,} deposits;"
+        f" refunded {s['refunded']:,.2f} ({n['refunded']:,} orders)."
+    )
+    if rest["periods"]:
+        lines += ["", "Coming, by settlement period (80% range where delivery is only estimated):"]
+        for per in rest["periods"]:
+            a = per["amount"]
+            span = "" if a["p10"] == a["p90"] else f"  ({a['p10']:,.2f}-{a['p90']:,.2f})"
+            lines.append(f"  {per['start']} to {per['end']}  {a['p50']:>12,.2f}{span}")
+    if rest["settlements"]:
+        lines += [
+            "",
+            "Each settlement: what it paid against what was sold in its period (they add up to the cent)",
+        ]
+        cols = ("sold", "paid", "deferred", "reserve", "fees", "refunds", "other")
+        lines.append(f"{'settlement':<11} {'period':<12} {'out':<5}" + "".join(f"{c:>10}" for c in cols))
+        for x in rest["settlements"]:
+            period = f"{x['start'][5:]}..{x['end'][5:]}"
+            paid_on = x["deposit_date"][5:] if x["deposit_date"] else "-"
+            lines.append(
+                f"{x['settlement_id']:<11} {period:<12} {paid_on:<5}"
+                + "".join(f"{x[c]:>10,.2f}" for c in cols)
+            )
+        lines.append("(out: the settlement's deposit day, month-day)")
+    if not _payout_listing(p):
+        lines += [
+            "",
+            "velocity payouts --settlement ID   the orders behind one settlement",
+            "velocity payouts --on DATE         the orders released on a day",
+            "velocity payouts --format csv      every order, with its state and release day",
+        ]
+    for note in rest["notes"]:
+        lines += textwrap.wrap(f"Note: {note}", 100, subsequent_indent="  ")
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ TABLE_LABELS = {
     "feedback_ratings": "feedback rating readings",
     "settlements": "settlements",
     "settlement_lines": "settlement lines",
+    "date_range": "Date Range transactions",
     "returns": "returns (seller-fulfilled)",
     "fba_returns": "returns (FBA)",
     "account_health": "account-health metrics",
@@ -33,6 +34,7 @@ KIND_TABLES = {
     "feedback_rating": ("feedback_ratings",),
     "settlement_v1": ("settlements", "settlement_lines"),
     "settlement_v2": ("settlements", "settlement_lines"),
+    "date_range": ("date_range",),
     "returns": ("returns",),
     "fba_returns": ("fba_returns",),
     "account_health": ("account_health",),
@@ -161,5 +163,37 @@ def status(store: Store) -> dict:
             }
             for f in files
         ],
+        "deferred": _deferred(store, [c for r in tables.values() for c in r["currencies"]]),
         "missing": _missing(tables, reserve, ratings, fulfilment),
     }
+
+
+def _deferred(store: Store, currencies: list[str]) -> list[dict]:
+    """What the delivery-date reserve defers, per currency, on the latest date in the data (velocity payouts'
+    figures: the same relation, the same context)."""
+    from velocity import context, payouts
+    from velocity.errors import VelocityError
+
+    out = []
+    for currency in sorted(set(currencies)):
+        try:
+            ctx = context.build(store, currency=currency)
+        except VelocityError:
+            continue  # no sales in it: nothing to defer
+        if ctx.currency != currency:
+            continue
+        p = payouts.analyse(store, ctx, orders=False)
+        s = p.rest["summary"]
+        due = [c["date"] for c in p.rest["calendar"]]
+        out.append(
+            {
+                "currency": currency,
+                "as_of": ctx.as_of.isoformat(),
+                "deferred": s["deferred"],
+                "orders": s["orders"]["deferred"],
+                "first_release": due[0] if due else None,
+                "last_release": due[-1] if due else None,
+                "held_reserve": s["held_reserve"],
+            }
+        )
+    return out

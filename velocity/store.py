@@ -24,7 +24,7 @@ DEFAULT_DB = "velocity.duckdb"
 WAIT_SECONDS = 5.0  # how long a command waits for another velocity to finish with the store (VELOCITY_WAIT)
 MEMORY_LIMIT = "1.5GB"  # DuckDB spills beyond it (beside the store): a process stays within about 2 GB
 # Reference relations every connection gets as temp views (the composed queries then read them by name).
-REFERENCE = ("marketplaces", "transit_assumptions", "date_range_types")
+REFERENCE = ("marketplaces", "transit_assumptions", "date_range_types", "reserve_rules")
 _LOCKED = "Could not set lock"
 
 

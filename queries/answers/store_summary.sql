@@ -1,6 +1,7 @@
 -- What the store holds, one row per table: rows, distinct orders, the date span of its main date,
 -- marketplaces and currencies. Dates are UTC calendar dates.
--- reads: all_orders, order_report, unshipped_orders, fba_shipments, feedback, feedback_ratings, settlements, settlement_lines, returns, fba_returns, account_health
+-- reads: all_orders, order_report, unshipped_orders, fba_shipments, feedback, feedback_ratings, settlements,
+--     settlement_lines, date_range, returns, fba_returns, account_health
 -- params: none
 
 with spans as (
@@ -52,6 +53,12 @@ with spans as (
         list(distinct marketplace order by marketplace) filter (where marketplace is not null),
         list(distinct currency order by currency) filter (where currency is not null)
     from settlement_lines
+    union all
+    select
+        'date_range', count(*), count(distinct order_id), min(posted_ts)::date, max(posted_ts)::date,
+        list(distinct marketplace order by marketplace) filter (where marketplace is not null),
+        list(distinct currency order by currency) filter (where currency is not null)
+    from date_range
     union all
     select
         'returns', count(*), count(distinct order_id), min(return_request_ts)::date, max(return_request_ts)::date,

@@ -65,6 +65,16 @@ class History:
     refunded: np.ndarray  # bool: refunded in full
     eligible: np.ndarray  # bool: may be asked on the as-of day
     count: np.ndarray
+    # the day the money is released under DD+7 / DD+14 (queries/answers/order_release, the rule velocity
+    # payouts reads); None where no store gave them (simulated sellers: see release_day)
+    release_dd7: np.ndarray | None = None
+    release_dd14: np.ndarray | None = None
+
+    def release_day(self, days: int) -> np.ndarray:
+        """The day each group's money is released `days` (7 or 14) after delivery: order_release's day, or
+        for simulated sellers without a store the same rule on the latest delivery."""
+        given = {7: self.release_dd7, 14: self.release_dd14}.get(days)
+        return given if given is not None else self.latest + days
 
     @property
     def orders(self) -> model.Orders:
@@ -89,6 +99,8 @@ class History:
             refunded=self.refunded[keep],
             eligible=np.zeros(int(keep.sum()), dtype=bool),
             count=self.count[keep],
+            release_dd7=None if self.release_dd7 is None else self.release_dd7[keep],
+            release_dd14=None if self.release_dd14 is None else self.release_dd14[keep],
         )
 
     def feedback_rows(self, through: int) -> Feedback:
@@ -112,7 +124,8 @@ def load(
     opted_out: list[str] | None = None,
 ) -> History:
     """The context's orders (its currency and marketplace), grouped, placed by the day the data runs through."""
-    cols = store.columns("forecast_groups", ctx.params(opted_out=opted_out or [], **transit_params(transit)))
+    params = ctx.params(opted_out=opted_out or [], rule=None, hold_start=None, **transit_params(transit))
+    cols = store.columns("forecast_groups", params)
     return History(
         purchase=_days(cols["purchase_date"]),
         earliest=_days(cols["earliest_delivery"]),
@@ -126,6 +139,8 @@ def load(
         refunded=_flags(cols["refunded"]),
         eligible=_flags(cols["eligible"]),
         count=np.asarray(cols["orders"], dtype=np.int64),
+        release_dd7=_days(cols["release_dd7"]),
+        release_dd14=_days(cols["release_dd14"]),
     )
 
 

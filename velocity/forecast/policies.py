@@ -2,7 +2,8 @@
 the day the forecast starts and the money made available on each day after it.
 
     review     everything from the hold's start, until positive feedback reaches the target (at most 90 days)
-    dd7, dd14  each order's money 7 or 14 days after its (latest estimated) delivery
+    dd7, dd14  each order's money 7 or 14 days after its (latest estimated) delivery: the day
+               queries/answers/order_release gives, the one velocity payouts reads
     rolling7   a reserve of the preceding 7 days' sales (rolling28: 28 days)
     sale14     each order's money 14 days after the sale
 """
@@ -71,8 +72,7 @@ def released(
         return Released(np.where(days[None, :] >= release[:, None], amount[:, None], 0.0), held, release)
     if policy in ("dd7", "dd14", "sale14"):
         lag = {"dd7": 7, "dd14": 14, "sale14": 14}[policy]
-        base = history.purchase if policy == "sale14" else history.latest
-        free = base + lag
+        free = history.purchase + lag if policy == "sale14" else history.release_day(lag)
         waiting = free > start
         held_now = float(history.value[waiting].sum())
         paid = np.cumsum(
