@@ -139,11 +139,11 @@ def test_given_feedback_target_and_one_already_reached(demo_con):
 
 def test_policies_release_the_money_held_now(demo_con):
     """With no sales to come, each policy releases exactly what it holds on the as-of day, by its rule."""
-    held = {}
+    held, until = {}, {}
     for policy, days in (("dd7", None), ("dd14", None), ("sale14", 14), ("rolling7", 7), ("rolling28", 28)):
         r = ask(demo_con).forecast(policy=policy, future_sales=0).data
         money = r["money"]["held_now"]
-        held[policy] = money
+        held[policy], until[policy] = money, r["release"]["p50"]
         last = r["daily"][-1]["released_amount"]
         assert last["p10"] == last["p50"] == pytest.approx(money, abs=0.01)
         done = _d(r["release"]["p50"])
@@ -154,7 +154,9 @@ def test_policies_release_the_money_held_now(demo_con):
         assert on["released_amount"]["p50"] == pytest.approx(money, abs=0.01)
         before = [d for d in r["daily"] if d["date"] < done.isoformat()]
         assert not before or before[-1]["released_amount"]["p50"] < money
-    assert held["dd14"] > held["dd7"]  # a longer wait holds more
+    # what Amazon's Date Range report still defers is held under either rule (a fact of the as-of day); the
+    # longer rule releases it later
+    assert held["dd14"] >= held["dd7"] and until["dd14"] > until["dd7"]
     assert held["rolling28"] > held["rolling7"]
     review = ask(demo_con).forecast(future_sales=0).data
     assert review["daily"][-1]["released_amount"]["p50"] == pytest.approx(4682.23)

@@ -322,3 +322,55 @@ def test_forecast_dd7_and_dd14_and_payouts_agree_on_every_orders_day(shop):
 
 def _value(con, order_id: str) -> float:
     return float(con.one("select value from orders where order_id = $o", {"o": order_id})[0])
+
+
+def test_the_demo_is_explained_to_the_cent_and_every_waiting_order_has_its_day(demo_db):
+    """On the demo nothing is left unexplained (`other` is 0 in every settlement: the parts are measured, not
+    the remainder), every order not paid yet has a release day, the summary is the sum of its orders, and
+    status and the forecast's held money quote the same figures."""
+    from velocity import store
+
+    with store.connect(demo_db) as con:
+        v = ask(con)
+        data = v.payouts().data
+        for x in data["settlements"]:
+            assert x["other"] == 0, x
+            parts = x["paid"] + x["deferred"] + x["reserve"] + x["fees"] + x["refunds"]
+            assert round(parts, 2) == x["sold"], x
+        waiting = [r for r in data["orders"] if r["state"] in ("deferred", "held", "released")]
+        assert waiting and all(r["release_date"] for r in waiting)
+        deferred = [r for r in waiting if r["state"] == "deferred"]
+        assert all(r["release_date"] > data["as_of"] for r in deferred)
+        s = data["summary"]
+        assert s["deferred"] == pytest.approx(sum(r["amount"] for r in deferred), abs=0.005)
+        assert s["held_reserve"] == pytest.approx(4682.23)
+        [row] = v.status().data["deferred"]
+        assert (row["deferred"], row["held_reserve"], row["as_of"]) == (
+            s["deferred"],
+            s["held_reserve"],
+            data["as_of"],
+        )
+        assert v.forecast().data["money"]["held_now"] == pytest.approx(s["held_reserve"])
+
+
+def test_an_order_still_deferred_past_its_rule_day_is_overdue_not_in_the_past(demo_db):
+    """The demo's Date Range reports (to 2026-11-15) still defer order 202-0187861-2224724, whose DD+14 day by
+    the assumed delivery (10-29) was 11-12: it is due the day after the reports end, for payouts and for the
+    forecast's dd14 alike. As of 11-10, before its day by the rule, the rule's day stands."""
+    from velocity import context, store
+    from velocity.forecast.history import load
+
+    order = "202-0187861-2224724"
+    with store.connect(demo_db) as con:
+        [row] = [r for r in ask(con).payouts().data["orders"] if r["order_id"] == order]
+        assert (row["state"], row["release_date"], row["release_basis"]) == (
+            "deferred",
+            "2026-11-16",
+            "overdue",
+        )
+        history = load(con, context.build(con))
+        days = {d for d in history.release_dd14.tolist()}
+        assert (date(2026, 11, 16) - date(1970, 1, 1)).days in days
+        earlier = ask(con).payouts(as_of="2026-11-10").data["orders"]
+        [row] = [r for r in earlier if r["order_id"] == order]
+        assert (row["state"], row["release_date"], row["release_basis"]) == ("deferred", "2026-11-12", "rule")

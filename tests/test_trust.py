@@ -254,7 +254,7 @@ def test_the_text_fits_a_100_column_terminal(demo_db):
 
 def test_held_amount_under_another_policy_is_the_policys(demo_db):
     out = cli("forecast", "--policy", "dd7", cwd=demo_db.parent).out
-    assert "Held under dd7: 6,664.29 GBP" in out and "Held: 4,682.23" not in out
+    assert "Held under dd7: 10,987.08 GBP" in out and "Held: 4,682.23" not in out
     assert "Your settlements show 4,682.23 GBP held: a review reserve" in out
     review = cli("forecast", cwd=demo_db.parent).out
     assert "Released by the cap (31 Jan 2027): the 4,682.23 GBP held now, and sales still to come" in review

@@ -572,13 +572,21 @@ def _payout_listing(p) -> list[str]:
         what.append(f"released on {listed['on']}")
     lines = [
         f"Orders {' and '.join(what)}: {listed['orders']:,}",
-        f"{'order':<20} {'purchased':<10} {'delivery':<20} {'amount':>10}  {'state':<9} {'release':<10} settlement",
+        f"{'order':<20} {'purchased':<10} {'delivery':<20} {'amount':>10} {'state':<9} {'release':<11} settlement",
     ]
+    overdue = 0
     for r in p.orders.iter_rows(named=True):
         delivery = f"{r['delivery_date']} {r['delivery_basis']}"
+        mark = "*" if r["release_basis"] == "overdue" else " "
+        overdue += mark == "*"
         lines.append(
-            f"{r['order_id']:<20} {r['purchase_date']!s:<10} {delivery:<20} {r['amount']:>10,.2f}  {r['state']:<9}"
-            f" {r['release_date']!s:<10} {r['settlement_id'] or '-'}"
+            f"{r['order_id']:<20} {r['purchase_date']!s:<10} {delivery:<20} {r['amount']:>10,.2f} {r['state']:<9}"
+            f" {r['release_date']!s}{mark} {r['settlement_id'] or '-'}"
+        )
+    if overdue:
+        lines.append(
+            f"* overdue ({overdue:,}): past its day by the rule, still deferred on the last day of your Date Range"
+            " reports"
         )
     return lines
 

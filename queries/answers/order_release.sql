@@ -9,7 +9,9 @@
 --     rule's days, and the earliest it could be (the earliest delivery plus the days) - the 80% range of a
 --     release whose delivery day is only estimated;
 --   * what the exports say instead, where they say it (by $through): a Date Range row's release date, else
---     the day a settlement paid the order's sale; release_dd7 and release_dd14 are the days under each rule.
+--     the day a settlement paid the order's sale; a Date Range row still 'deferred' on the last day the
+--     reports cover, past its day by the rule, is 'overdue': released the day after at the earliest (its
+--     delivery came later than estimated); release_dd7 and release_dd14 are the days under each rule.
 -- reads: order_windows, reserve_rules, date_range, settlement_lines
 -- params: $through, $currency, $marketplace, $rule, $hold_start
 
@@ -94,6 +96,19 @@ ruled as (
     left join settled using (order_id)
 ),
 
+by_day as (  -- the day by the rule, and the earliest it could be
+    select
+        *,
+        case rule when 'none' then purchase_date else latest_delivery + case rule when 'dd14' then 14 else 7 end end
+            as rule_day,
+        case rule when 'none' then purchase_date else earliest_delivery + case rule when 'dd14' then 14 else 7 end end
+            as rule_earliest,
+        -- the last day the Date Range reports cover: one that still says deferred on it defers the money
+        -- past that day, whatever the rule's estimate (the delivery came later than estimated)
+        (select max(posted_ts)::date from date_range where posted_ts::date <= $through) as covered
+    from ruled
+),
+
 final as (
     select
         order_id,
@@ -110,22 +125,17 @@ final as (
         rule,
         rule_source,
         case rule when 'dd7' then 7 when 'dd14' then 14 else 0 end as rule_days,
-        coalesce(
-            reported_on,
-            case rule when 'none' then purchase_date else latest_delivery + case rule when 'dd14' then 14 else 7 end end
-        ) as release_date,
-        case
-            when reported_on is not null then reported_on
-            when rule = 'none' then purchase_date
-            else earliest_delivery + case rule when 'dd14' then 14 else 7 end
-        end as release_earliest,
-        coalesce(reported_by, 'rule') as release_basis,
-        coalesce(reported_on, latest_delivery + 7) as release_dd7,
-        coalesce(reported_on, latest_delivery + 14) as release_dd14,
+        coalesce(reported_on, case when overdue then covered + 1 else rule_day end) as release_date,
+        coalesce(reported_on, case when overdue then covered + 1 else rule_earliest end) as release_earliest,
+        coalesce(reported_by, case when overdue then 'overdue' else 'rule' end) as release_basis,
+        coalesce(reported_on, greatest(latest_delivery + 7, case when reported_deferred then covered + 1 end))
+            as release_dd7,
+        coalesce(reported_on, greatest(latest_delivery + 14, case when reported_deferred then covered + 1 end))
+            as release_dd14,
         reported_deferred,
         paid_on,
         settlement_id
-    from ruled
+    from (select *, reported_deferred and rule_day <= covered as overdue from by_day)
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- Each order's money and where it is on $through: its amount (as the Date Range rows give it, net of fees and
 -- refunds; else the settlement lines; else the order value) and its state:
 --   refunded  refunded in full, or its money came to nothing;
---   deferred  its release day (order_release) is still to come, or the Date Range report says deferred;
+--   deferred  its release day (order_release) is still to come (a Date Range row deferred on the last day
+--             the reports cover moves it past that day);
 --   held      released, but inside the review (or account-level) reserve the settlements hold ($held): Amazon
 --             holds a total, not orders; velocity names the latest released orders it covers, newest first;
 --   paid      in a settlement deposited by $through;
@@ -48,7 +49,7 @@ phased as (
         *,
         case
             when fully_refunded_on <= $through or (amount <= 0 and amount_basis <> 'order_value') then 'refunded'
-            when reported_deferred or release_date > $through then 'deferred'
+            when release_date > $through then 'deferred'
             else 'due'
         end as phase
     from priced
