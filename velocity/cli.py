@@ -552,7 +552,7 @@ def forecast(
         typer.Option(
             "--future-sales",
             metavar="N",
-            help="Orders a day from now on [default: the pace of the latest 28 days].",
+            help="Orders a day from now on [default: your recent pace, the latest days weighing most].",
             show_default=False,
         ),
     ] = None,
