@@ -1,5 +1,5 @@
 """What a forecast starts from: the seller's orders of one currency as grouped arrays (from
-queries/answers/forecast_groups, over the order table), and what is known of their feedback - per-order rows,
+queries/answers/forecast_groups, or forecast_release_groups for the dd7 and dd14 policies), and what is known of their feedback - per-order rows,
 Feedback Manager counts, or nothing. Day numbers (days since 1970-01-01) are the model's unit.
 """
 
@@ -122,10 +122,15 @@ def load(
     ctx: Context,
     transit: dict[str, tuple[int, int]] | None = None,
     opted_out: list[str] | None = None,
+    *,
+    releases: bool = False,
 ) -> History:
-    """The context's orders (its currency and marketplace), grouped, placed by the day the data runs through."""
-    params = ctx.params(opted_out=opted_out or [], rule=None, hold_start=None, **transit_params(transit))
-    cols = store.columns("forecast_groups", params)
+    """The context's orders (its currency and marketplace), grouped, placed by the day the data runs through;
+    with releases, each group's release day under DD+7 and DD+14 too (the dd7 and dd14 policies)."""
+    params = ctx.params(opted_out=opted_out or [], **transit_params(transit))
+    if releases:
+        params |= {"rule": None, "hold_start": None}
+    cols = store.columns("forecast_release_groups" if releases else "forecast_groups", params)
     return History(
         purchase=_days(cols["purchase_date"]),
         earliest=_days(cols["earliest_delivery"]),
@@ -139,8 +144,8 @@ def load(
         refunded=_flags(cols["refunded"]),
         eligible=_flags(cols["eligible"]),
         count=np.asarray(cols["orders"], dtype=np.int64),
-        release_dd7=_days(cols["release_dd7"]),
-        release_dd14=_days(cols["release_dd14"]),
+        release_dd7=_days(cols["release_dd7"]) if releases else None,
+        release_dd14=_days(cols["release_dd14"]) if releases else None,
     )
 
 

@@ -351,7 +351,7 @@ def run(
     response rate of asked buyers kept. The what-if asks the orders contact_list finds eligible (with
     opted_out left out, as velocity contacts does)."""
     check_options(policy, feedback_needed, future_sales)
-    history = load(store, ctx, transit, opted_out)
+    history = load(store, ctx, transit, opted_out, releases=policy in ("dd7", "dd14"))
     return forecast(
         history,
         feedback(store, ctx),
