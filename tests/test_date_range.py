@@ -133,3 +133,27 @@ def test_an_unknown_status_is_refused_not_guessed(con, tmp_path):
     path.write_text(text, encoding="utf-8")
     [result] = ingest.import_paths(con, [path])
     assert result.status == "error" and "Zurückgestellt" in result.error and "line 12" in result.error
+
+
+@pytest.mark.parametrize(
+    ("name", "delimiter", "encoding"),
+    [("date_range__uk_2026.csv", ",", "cp1252"), ("date_range__de.csv", ";", "cp1252")],
+)
+def test_a_report_re_saved_by_a_spreadsheet_is_the_same_report(con, tmp_path, name, delimiter, encoding):
+    """Excel keeps the dates as text (they end in a zone it does not read) but drops the quotes of every
+    field that needs none - preamble sentences with a stray `;` or `,` included - and writes CRLF in the
+    locale's code page and separator. The re-saved file is read as the same rows: importing the original
+    after it changes nothing."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((FOLDER / name).read_text(encoding="utf-8-sig"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    saved = tmp_path / name.replace(".csv", "_excel.csv")
+    saved.write_bytes(out.getvalue().encode(encoding))
+    assert saved.read_bytes().count(b'"') < (FOLDER / name).read_bytes().count(b'"')  # bare fields now
+    [result] = ingest.import_paths(con, [saved])
+    assert result.status == "imported", (result.error, result.hint)
+    [original] = _import(con, name)
+    assert original.rows == result.rows and (original.new, original.updated) == (0, 0)

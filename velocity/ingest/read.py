@@ -413,14 +413,17 @@ PREAMBLE_LINES = 15  # a Date Range report has 7 (9 from 2026) note lines before
 
 
 def _preamble(lines: list[str]) -> int:
-    """How many note lines come before the header: 0 unless the first lines hold one field each (quoted
-    sentences, perhaps with commas inside) and a line of ten fields or more follows within PREAMBLE_LINES."""
+    """How many note lines come before the header: 0 unless a line of ten fields or more comes within
+    PREAMBLE_LINES and every line before it is one field (a sentence, quoted where it holds the delimiter - as
+    Amazon writes it - or left bare with a stray `;` or `,` of another kind, as a spreadsheet re-saves it)
+    with no tab in it."""
     for i, line in enumerate(lines[: PREAMBLE_LINES + 1]):
-        widest = max(len(_split(line, d)) for d in ("\t", ",", ";"))
-        if widest >= 10:
-            return i
-        if widest > 1 and not line.startswith('"'):
-            return 0  # an ordinary header (or data) line first: no preamble
+        for d in ("\t", ",", ";"):
+            if len(_split(line, d)) >= 10:
+                notes = lines[:i]
+                return i if all("\t" not in n and len(_split(n, d)) <= 1 for n in notes) else 0
+        if "\t" in line:
+            return 0  # a tab-separated report's header or data: no preamble
     return 0
 
 
