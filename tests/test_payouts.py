@@ -374,3 +374,19 @@ def test_an_order_still_deferred_past_its_rule_day_is_overdue_not_in_the_past(de
         earlier = ask(con).payouts(as_of="2026-11-10").data["orders"]
         [row] = [r for r in earlier if r["order_id"] == order]
         assert (row["state"], row["release_date"], row["release_basis"]) == ("deferred", "2026-11-12", "rule")
+
+
+def test_orders_alone_say_what_is_unknown_and_where_to_get_it(tmp_path):
+    """Only an All Orders download: payouts answers by the rule, says in a note that what was paid and
+    Amazon's own word are unknown (and which downloads give them), and --settlement names the download."""
+    from conftest import cli
+
+    ran = cli("import", str(FIXTURES / "demo" / "all_orders_2026-10-20.txt"), cwd=tmp_path)
+    assert ran.code == 0, ran.err
+    out = cli("payouts", cwd=tmp_path)
+    assert out.code == 0, out.err
+    assert "no settlement reports: what was paid is unknown" in out.out
+    assert "no Date Range report" in out.out
+    assert "deferred by the delivery-date rule" in out.out
+    bad = cli("payouts", "--settlement", "999", cwd=tmp_path)
+    assert bad.code == 2 and "no settlement report is imported: Payments > All Statements" in bad.err

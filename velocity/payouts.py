@@ -119,10 +119,12 @@ def analyse(
         if settlement is not None:
             period = next((s for s in settlements if s["settlement_id"] == settlement), None)
             if period is None:
-                known = ", ".join(s["settlement_id"] for s in settlements) or "none"
+                known = ", ".join(s["settlement_id"] for s in settlements)
                 raise VelocityError(
                     f"no settlement {settlement} in {ctx.currency} by {through}",
-                    f"the settlements are: {known}",
+                    f"the settlements are: {known}"
+                    if known
+                    else "no settlement report is imported: Payments > All Statements, download the flat files",
                     ExitCode.USAGE,
                 )
             where |= {"start": period["start"], "end": period["end"]}
