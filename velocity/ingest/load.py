@@ -354,6 +354,18 @@ class _Retry(Exception):
 _FILE_ERRORS = (duckdb.Error, OSError, EOFError, UnicodeError, RecursionError, MemoryError, zlib.error)
 
 
+def _long_line(facts, shown: str, kind: Kind | None) -> VelocityError | None:
+    """A line over MAX_LINE is a damaged file: said as such, whatever else its reading ran into (the hash
+    pass finds it while DuckDB reads the file, so the check waits for that pass only here)."""
+    if (long_line := facts.result().long_line) and kind is not ACCOUNT_HEALTH:
+        return VelocityError(
+            f"{shown}: line {long_line[0]} is over {MAX_LINE >> 20} MB long: the file is damaged (its line"
+            " breaks lost?)",
+            "download the report again",
+        )
+    return None
+
+
 def _transaction(
     store: Store,
     candidate: Candidate,
@@ -374,14 +386,10 @@ def _transaction(
     try:
         found = recognise(src)
         kind, names = found.kind, found.names
-        if (long_line := facts.result().long_line) and kind is not ACCOUNT_HEALTH:
-            raise VelocityError(
-                f"{shown}: line {long_line[0]} is over {MAX_LINE >> 20} MB long: the file is damaged (its line"
-                " breaks lost?)",
-                "download the report again",
-            )
         with _watched(store, progress):
-            params = _stage(store, src, found, marketplace, notes)
+            params = _stage(store, src, found, marketplace, notes)  # while the hash is read beside it
+            if damaged := _long_line(facts, shown, kind):
+                raise damaged
             merge.start_touched(store)
             counts = [
                 merge.merge(store, target, params, touches=target.table in ORDER_SOURCES)
@@ -433,12 +441,18 @@ def _transaction(
         return result
     except merge.ImplausibleDate as exc:
         _rollback(store)
+        if damaged := _long_line(facts, shown, kind):
+            raise placed(damaged, shown, kind) from None
         raise placed(_dated(exc, src, names, kind), shown, kind) from None
     except VelocityError as exc:
         _rollback(store)
+        if damaged := _long_line(facts, shown, kind):
+            raise placed(damaged, shown, kind) from None
         raise placed(exc, shown, kind) from None
     except _FILE_ERRORS as exc:
         _rollback(store)
+        if damaged := _long_line(facts, shown, kind):
+            raise placed(damaged, shown, kind) from None
         if isinstance(exc, duckdb.Error):
             if "Invalid unicode" in str(exc) and src.encoding == "utf-8":
                 raise _Retry("cp1252") from None
