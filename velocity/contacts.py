@@ -20,7 +20,7 @@ from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
 from velocity.files import private_files, write_private
 from velocity.forecast.history import to_day, transit_params
-from velocity.frames import as_dict_with_table, json_chunks, json_with_table
+from velocity.frames import TableResult
 from velocity.store import Store, refresh_orders
 
 COLUMNS = (
@@ -96,7 +96,7 @@ def _gains(
 
 
 @dataclass
-class ContactList:
+class ContactList(TableResult):
     """Whom to ask: the rows as a polars frame (velocity contacts' columns, the eligible orders first, window
     closing soonest, then the excluded ones by reason), the summary and notes. as_dict() is the JSON
     contract; to_json() and to_csv() write it without a Python object per row."""
@@ -114,16 +114,6 @@ class ContactList:
 
     def parts(self) -> dict:
         return {"summary": self.summary, "notes": self.notes}
-
-    def as_dict(self) -> dict:
-        return as_dict_with_table(self.head, "rows", self.rows, self.parts())
-
-    def to_json(self) -> str:
-        return json_with_table(self.head, "rows", self.rows, self.parts())
-
-    def write_json(self, out) -> None:
-        for piece in json_chunks(self.head, "rows", self.rows, self.parts()):
-            out.write(piece)
 
     def to_csv(self) -> str:
         text = [c for c, t in self.rows.schema.items() if t == pl.String]

@@ -29,11 +29,28 @@ def json_chunks(head: dict, key: str, frame: pl.DataFrame, parts: dict) -> Itera
     yield after + "\n"
 
 
-def json_with_table(head: dict, key: str, frame: pl.DataFrame, parts: dict) -> str:
-    return "".join(json_chunks(head, key, frame, parts))
+class TableResult:
+    """A result whose JSON contract is {**head, table: [rows...], **parts()}, its rows the polars `frame`:
+    as_dict() as Python objects (dates as ISO text), to_json() and write_json() written by polars a slice at
+    a time. Subclasses give `head`, `table`, `frame` and `parts()`."""
 
+    head: dict
+    table: str
 
-def as_dict_with_table(head: dict, key: str, frame: pl.DataFrame, parts: dict) -> dict:
-    """The same contract as Python objects (dates as ISO text)."""
-    rows = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).to_dicts()
-    return {**head, key: rows, **parts}
+    @property
+    def frame(self) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def parts(self) -> dict:
+        raise NotImplementedError
+
+    def as_dict(self) -> dict:
+        rows = self.frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).to_dicts()
+        return {**self.head, self.table: rows, **self.parts()}
+
+    def to_json(self) -> str:
+        return "".join(json_chunks(self.head, self.table, self.frame, self.parts()))
+
+    def write_json(self, out) -> None:
+        for piece in json_chunks(self.head, self.table, self.frame, self.parts()):
+            out.write(piece)

@@ -16,7 +16,7 @@ import polars as pl
 from velocity.context import Context
 from velocity.errors import ExitCode, VelocityError
 from velocity.forecast.history import transit_params
-from velocity.frames import as_dict_with_table, json_chunks, json_with_table
+from velocity.frames import TableResult
 from velocity.store import Store
 
 RULES = ("dd7", "dd14", "none")
@@ -27,7 +27,7 @@ PERIOD_DAYS = 14  # Amazon settles every 14 days
 
 
 @dataclass
-class Payouts:
+class Payouts(TableResult):
     """The answer: `head` and `rest` of the JSON contract around the orders, a polars frame (one row per
     order, no Python object per row on the way to CSV or JSON)."""
 
@@ -42,16 +42,6 @@ class Payouts:
 
     def parts(self) -> dict:
         return self.rest
-
-    def as_dict(self) -> dict:
-        return as_dict_with_table(self.head, "orders", self.orders, self.rest)
-
-    def to_json(self) -> str:
-        return json_with_table(self.head, "orders", self.orders, self.rest)
-
-    def write_json(self, out) -> None:
-        for piece in json_chunks(self.head, "orders", self.orders, self.rest):
-            out.write(piece)
 
     def to_csv(self) -> str:
         return self.orders.write_csv(line_terminator="\n", date_format="%Y-%m-%d")
