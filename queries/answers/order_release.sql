@@ -99,10 +99,9 @@ ruled as (
 by_day as (  -- the day by the rule, and the earliest it could be
     select
         *,
-        case rule when 'none' then purchase_date else latest_delivery + case rule when 'dd14' then 14 else 7 end end
-            as rule_day,
-        case rule when 'none' then purchase_date else earliest_delivery + case rule when 'dd14' then 14 else 7 end end
-            as rule_earliest,
+        case rule when 'dd7' then 7 when 'dd14' then 14 else 0 end as rule_days,
+        case rule when 'none' then purchase_date else latest_delivery + rule_days end as rule_day,
+        case rule when 'none' then purchase_date else earliest_delivery + rule_days end as rule_earliest,
         -- the last day the Date Range reports cover: one that still says deferred on it defers the money
         -- past that day, whatever the rule's estimate (the delivery came later than estimated)
         (select max(posted_ts)::date from date_range where posted_ts::date <= $through) as covered
@@ -124,7 +123,7 @@ final as (
         fully_refunded_on,
         rule,
         rule_source,
-        case rule when 'dd7' then 7 when 'dd14' then 14 else 0 end as rule_days,
+        rule_days,
         coalesce(reported_on, case when overdue then covered + 1 else rule_day end) as release_date,
         coalesce(reported_on, case when overdue then covered + 1 else rule_earliest end) as release_earliest,
         coalesce(reported_by, case when overdue then 'overdue' else 'rule' end) as release_basis,
