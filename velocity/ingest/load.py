@@ -439,29 +439,30 @@ def _transaction(
         store.con.commit()
         _reset(store)
         return result
-    except merge.ImplausibleDate as exc:
+    except (merge.ImplausibleDate, VelocityError, *_FILE_ERRORS) as exc:
         _rollback(store)
-        if damaged := _long_line(facts, shown, kind):
-            raise placed(damaged, shown, kind) from None
-        raise placed(_dated(exc, src, names, kind), shown, kind) from None
-    except VelocityError as exc:
-        _rollback(store)
-        if damaged := _long_line(facts, shown, kind):
-            raise placed(damaged, shown, kind) from None
-        raise placed(exc, shown, kind) from None
-    except _FILE_ERRORS as exc:
-        _rollback(store)
-        if damaged := _long_line(facts, shown, kind):
-            raise placed(damaged, shown, kind) from None
-        if isinstance(exc, duckdb.Error):
-            if "Invalid unicode" in str(exc) and src.encoding == "utf-8":
-                raise _Retry("cp1252") from None
-            if "state machine reached an invalid state" in str(exc) and src.readable == path:
-                raise _Retry("normalise") from None
-            explained = explain(exc, src, names, kind or FEEDBACK)
-            if explained is not None:
-                raise placed(explained, shown, kind) from None
-        raise placed(_one_line(exc, shown), shown, kind) from None
+        error = _long_line(facts, shown, kind) or _failure(exc, src, names, kind, path, shown)
+        raise placed(error, shown, kind) from None
+
+
+def _failure(
+    exc: Exception, src: Source, names: list[str], kind: Kind | None, path: Path, shown: str
+) -> VelocityError:
+    """The one line a failed file's transaction tells - or _Retry, when DuckDB's error says the file must be
+    read again as Windows-1252 or with its line ends normalised."""
+    if isinstance(exc, merge.ImplausibleDate):
+        return _dated(exc, src, names, kind)
+    if isinstance(exc, VelocityError):
+        return exc
+    if isinstance(exc, duckdb.Error):
+        if "Invalid unicode" in str(exc) and src.encoding == "utf-8":
+            raise _Retry("cp1252") from None
+        if "state machine reached an invalid state" in str(exc) and src.readable == path:
+            raise _Retry("normalise") from None
+        explained = explain(exc, src, names, kind or FEEDBACK)
+        if explained is not None:
+            return explained
+    return _one_line(exc, shown)
 
 
 def _dated(exc: merge.ImplausibleDate, src: Source, names: list[str], kind: Kind | None) -> VelocityError:
